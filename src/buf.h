@@ -1,0 +1,79 @@
+/*
+ * buf.h - growable byte buffer (heap-backed).
+ *
+ * Used for response bodies and rendered templates.  A worker keeps its
+ * buffers across requests: buf_reset() empties without freeing, so in steady
+ * state rendering allocates nothing.  data is always NUL-terminated after any
+ * append (data[len] == '\0'), so it can be passed to C string functions when
+ * the content holds no NUL.  Growth aborts on OOM (see util.h).
+ */
+#ifndef MARQUEE_BUF_H
+#define MARQUEE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+struct buf {
+	char  *data;   /* NULL until the first append */
+	size_t len;
+	size_t cap;
+};
+
+#define BUF_INIT {NULL, 0, 0}
+
+/* Make room for at least `extra` more bytes (plus the NUL). */
+void buf_grow(struct buf *b, size_t extra);
+
+/* Append n bytes. */
+static inline void
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len <= n)
+		buf_grow(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+buf_putc(struct buf *b, char c)
+{
+	if (b->cap - b->len <= 1)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_append(b, s, strlen(s));
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+
+/* Append the decimal form of v (hand-formatted; no printf). */
+void buf_put_i64(struct buf *b, long long v);
+
+/* Empty the buffer, keep its memory. */
+static inline void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+/* Release memory; the buffer is empty and reusable afterwards. */
+void buf_free(struct buf *b);
+
+/*
+ * Give up capacity beyond `keep` bytes if the buffer has grown past it, so a
+ * worker that once rendered a huge page does not hold that memory forever.
+ */
+void buf_shrink(struct buf *b, size_t keep);
+
+#endif

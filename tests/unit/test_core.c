@@ -1,0 +1,89 @@
+/*
+ * test_core.c - arena, buf and util.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "t.h"
+
+static int defer_order[4];
+static int defer_n;
+
+static void
+record(void *p)
+{
+	defer_order[defer_n++] = *(int *)p;
+}
+
+static void
+test_arena(void)
+{
+	struct arena *a = arena_new();
+	char *s = arena_strdup(a, "hello");
+	T_STREQ("arena strdup", s, "hello");
+	T_STREQ("arena strndup cuts", arena_strndup(a, "abcdef", 3), "abc");
+	T_STREQ("arena printf", arena_printf(a, "%d-%s", 42, "x"), "42-x");
+	T_CHECK("arena alloc aligned", ((uintptr_t)arena_alloc(a, 3) & 15) == 0);
+	/* An allocation larger than a chunk gets its own chunk. */
+	char *big = arena_alloc(a, 1 << 20);
+	big[(1 << 20) - 1] = 'x';
+	T_CHECK("arena big alloc usable", big[(1 << 20) - 1] == 'x');
+	unsigned char *z = arena_calloc(a, 100, 7);
+	int zero = 1;
+	for (int i = 0; i < 700; i++)
+		zero &= z[i] == 0;
+	T_CHECK("arena calloc zeroes", zero);
+
+	static int one = 1, two = 2;
+	arena_defer(a, record, &one);
+	arena_defer(a, record, &two);
+	arena_reset(a);
+	T_CHECK("defers run at reset", defer_n == 2);
+	T_CHECK("defers run newest first", defer_order[0] == 2 && defer_order[1] == 1);
+	T_CHECK("reset empties", arena_used(a) == 0);
+	arena_reset(a);
+	T_CHECK("defers run once", defer_n == 2);
+	arena_free(a);
+	arena_free(NULL);
+	T_CHECK("arena_free(NULL) is a no-op", 1);
+}
+
+static void
+test_buf(void)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "ab");
+	buf_putc(&b, 'c');
+	buf_printf(&b, "%d", 12);
+	T_STREQ("buf appends", b.data, "abc12");
+	buf_reset(&b);
+	T_CHECK("buf reset keeps memory", b.len == 0 && b.data != NULL);
+	buf_put_i64(&b, 0);
+	buf_putc(&b, ' ');
+	buf_put_i64(&b, -17);
+	buf_putc(&b, ' ');
+	buf_put_i64(&b, LLONG_MIN);
+	buf_putc(&b, ' ');
+	buf_put_i64(&b, LLONG_MAX);
+	T_STREQ("buf_put_i64 boundaries", b.data,
+	    "0 -17 -9223372036854775808 9223372036854775807");
+	for (int i = 0; i < 100000; i++)
+		buf_putc(&b, 'x');
+	T_CHECK("buf grows", b.len == 100000 + 46);
+	buf_reset(&b);
+	buf_shrink(&b, 4096);
+	T_CHECK("buf shrink", b.cap == 4096);
+	buf_free(&b);
+	T_CHECK("buf free", b.data == NULL && b.len == 0);
+}
+
+int
+main(void)
+{
+	test_arena();
+	test_buf();
+	return t_done("test_core");
+}
