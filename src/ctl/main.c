@@ -1,0 +1,84 @@
+/*
+ * main.c - marqueectl: the operator's command-line tool.
+ *
+ *   marqueectl [-c FILE] COMMAND [ARGS...]
+ *
+ * The configuration (needed by commands that reach the database) is loaded
+ * on first use from -c FILE, else $MARQUEE_CONFIG, else built-in defaults
+ * plus MARQUEE_* environment overrides; see config.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ctl.h"
+
+static const char *config_path;
+static struct config cfg;
+static int cfg_loaded;
+
+const struct config *
+ctl_config(void)
+{
+	if (!cfg_loaded) {
+		char err[512];
+		if (config_load(&cfg, config_path, err, sizeof err) != 0) {
+			fprintf(stderr, "marqueectl: %s\n", err);
+			exit(1);
+		}
+		cfg_loaded = 1;
+	}
+	return &cfg;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{"migrate", ctl_migrate, "migrate up|down [N]|status   apply or roll back schema migrations"},
+	{"seed",    ctl_seed,    "seed [--media-dir DIR]         load demo content (idempotent)"},
+	{"render",  ctl_render,  "render TEMPLATE [--partials DIR]  render a template with JSON from stdin"},
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: marqueectl [-c FILE] COMMAND [ARGS...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %s\n", commands[i].help);
+}
+
+int
+main(int argc, char **argv)
+{
+	int i = 1;
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			config_path = argv[i + 1];
+			i += 2;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "marqueectl: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		if (strcmp(argv[i], commands[k].name) == 0) {
+			int rc = commands[k].fn(argc - i, argv + i);
+			if (cfg_loaded)
+				config_free(&cfg);
+			return rc;
+		}
+	fprintf(stderr, "marqueectl: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return 2;
+}
