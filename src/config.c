@@ -1,0 +1,433 @@
+/*
+ * config.c - see config.h.
+ *
+ * Every key is one row of `keys[]`, indexed by enum cfg_key.  Defaults are
+ * written as text and go through the same validator as file and environment
+ * values, so a default can never violate its own bounds.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+#ifndef MARQUEE_DATADIR
+#define MARQUEE_DATADIR "/usr/local/share/marquee"
+#endif
+
+enum cfg_type {
+	CFG_STRING,     /* min/max bound the length in bytes */
+	CFG_INT,        /* decimal integer in [min, max] */
+	CFG_BOOL,       /* true/false, yes/no, on/off, 1/0 */
+	CFG_ENUM,       /* one of `names`, stored as its index */
+	CFG_DURATION,   /* seconds in [min, max], optional "s" suffix */
+	CFG_TYPE__MAX
+};
+
+enum cfg_key {
+	CFG_DATABASE_URL,
+	CFG_WORKERS,
+	CFG_MAX_REQUESTS,
+	CFG_REQUEST_TIMEOUT,
+	CFG_SHUTDOWN_TIMEOUT,
+	CFG_DB_CONNECT_TIMEOUT,
+	CFG_DB_STATEMENT_TIMEOUT_MS,
+	CFG_DB_LOCK_TIMEOUT_MS,
+	CFG_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+	CFG_TEMPLATES_DIR,
+	CFG_STATIC_URL,
+	CFG_LOG_LEVEL,
+	CFG_SITE_NAME,
+	CFG_BASE_URL,
+	CFG_DEV_MODE,
+	CFG_CUSTODIAN_OF_RECORDS,
+	CFG_RESPAWN_BACKOFF_MAX,
+	CFG__MAX
+};
+
+/* Extra check for a string value; returns NULL or what is wrong. */
+typedef const char *(*cfg_check)(const char *v);
+
+struct cfg_keydef {
+	const char         *name;
+	enum cfg_type       type;
+	const char         *def;
+	long                min, max;
+	const char *const  *names;    /* CFG_ENUM: NULL-terminated */
+	cfg_check           check;    /* CFG_STRING: optional */
+	size_t              off;
+};
+
+static const char *const log_level_names[LOG__MAX + 1] = {
+	[LOG_DEBUG] = "debug",
+	[LOG_INFO]  = "info",
+	[LOG_WARN]  = "warn",
+	[LOG_ERROR] = "error",
+	[LOG__MAX]  = NULL,
+};
+
+static const char *
+check_http_url(const char *v)
+{
+	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+		return "must start with http:// or https://";
+	if (v[strlen(v) - 1] == '/')
+		return "must not end with '/'";
+	return NULL;
+}
+
+static const char *
+check_url_or_path(const char *v)
+{
+	if (v[0] == '/')
+		return v[1] == '/' ? "must not start with '//'" : NULL;
+	return check_http_url(v);
+}
+
+/* Strings are bounded so a config value can never blow a header or a log line. */
+#define STRMAX 4096
+
+#define OFF(f) offsetof(struct config, f)
+static const struct cfg_keydef keys[CFG__MAX] = {
+	[CFG_DATABASE_URL] = {"database_url", CFG_STRING, "dbname=marquee", 1, STRMAX,
+	    NULL, NULL, OFF(database_url)},
+	[CFG_WORKERS] = {"workers", CFG_INT, "2", 1, CONFIG_WORKERS_MAX,
+	    NULL, NULL, OFF(workers)},
+	[CFG_MAX_REQUESTS] = {"max_requests", CFG_INT, "10000", 1, 100000000,
+	    NULL, NULL, OFF(max_requests)},
+	/* Below nginx's fastcgi_read_timeout (30 s) so the watchdog, not nginx, ends a stuck request. */
+	[CFG_REQUEST_TIMEOUT] = {"request_timeout", CFG_DURATION, "20", 1, 29,
+	    NULL, NULL, OFF(request_timeout)},
+	/* Below systemd's default TimeoutStopSec (90 s). */
+	[CFG_SHUTDOWN_TIMEOUT] = {"shutdown_timeout", CFG_DURATION, "25", 1, 80,
+	    NULL, NULL, OFF(shutdown_timeout)},
+	/* libpq treats values below 2 as 2. */
+	[CFG_DB_CONNECT_TIMEOUT] = {"db_connect_timeout", CFG_DURATION, "2", 2, 30,
+	    NULL, NULL, OFF(db_connect_timeout)},
+	[CFG_DB_STATEMENT_TIMEOUT_MS] = {"db_statement_timeout_ms", CFG_INT, "5000", 1, 600000,
+	    NULL, NULL, OFF(db_statement_timeout_ms)},
+	[CFG_DB_LOCK_TIMEOUT_MS] = {"db_lock_timeout_ms", CFG_INT, "2000", 1, 600000,
+	    NULL, NULL, OFF(db_lock_timeout_ms)},
+	[CFG_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS] = {"db_idle_in_transaction_timeout_ms", CFG_INT,
+	    "10000", 1, 3600000, NULL, NULL, OFF(db_idle_in_transaction_timeout_ms)},
+	[CFG_TEMPLATES_DIR] = {"templates_dir", CFG_STRING, MARQUEE_DATADIR "/templates", 1, STRMAX,
+	    NULL, NULL, OFF(templates_dir)},
+	[CFG_STATIC_URL] = {"static_url", CFG_STRING, "/static", 1, 1024,
+	    NULL, check_url_or_path, OFF(static_url)},
+	[CFG_LOG_LEVEL] = {"log_level", CFG_ENUM, "info", 0, 0,
+	    log_level_names, NULL, OFF(log_level)},
+	[CFG_SITE_NAME] = {"site_name", CFG_STRING, "Marquee", 1, 200,
+	    NULL, NULL, OFF(site_name)},
+	[CFG_BASE_URL] = {"base_url", CFG_STRING, "http://127.0.0.1:8080", 8, 1024,
+	    NULL, check_http_url, OFF(base_url)},
+	[CFG_DEV_MODE] = {"dev_mode", CFG_BOOL, "false", 0, 1,
+	    NULL, NULL, OFF(dev_mode)},
+	[CFG_CUSTODIAN_OF_RECORDS] = {"custodian_of_records", CFG_STRING, "", 0, STRMAX,
+	    NULL, NULL, OFF(custodian_of_records)},
+	[CFG_RESPAWN_BACKOFF_MAX] = {"respawn_backoff_max", CFG_DURATION, "5", 1, 300,
+	    NULL, NULL, OFF(respawn_backoff_max)},
+};
+#undef OFF
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (errlen == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int
+parse_long(const char *v, long *out)
+{
+	if (!isdigit((unsigned char)v[0]) && !(v[0] == '-' && isdigit((unsigned char)v[1])))
+		return -1;
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || *end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/*
+ * Validate v for key k and store it in cfg.  Returns NULL or a message saying
+ * what a valid value looks like (static storage or buf).
+ */
+static const char *
+set_value(struct config *cfg, const struct cfg_keydef *k, const char *v,
+    char *buf, size_t buflen)
+{
+	char *field = (char *)cfg + k->off;
+	long n;
+	size_t len = strlen(v);
+
+	switch (k->type) {
+	case CFG_STRING:
+		for (const char *p = v; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return "must not contain control characters";
+		if ((long)len < k->min || (long)len > k->max) {
+			if (k->min > 0 && len == 0)
+				return "must not be empty";
+			snprintf(buf, buflen, "must be at most %ld bytes", k->max);
+			return buf;
+		}
+		if (k->check && len > 0) {
+			const char *why = k->check(v);
+			if (why)
+				return why;
+		}
+		free(*(char **)(void *)field);
+		*(char **)(void *)field = xstrdup(v);
+		return NULL;
+	case CFG_DURATION:
+		if (len > 1 && v[len - 1] == 's') {
+			char tmp[32];
+			if (len >= sizeof tmp)
+				goto bad_int;
+			memcpy(tmp, v, len - 1);
+			tmp[len - 1] = '\0';
+			if (parse_long(tmp, &n) < 0)
+				goto bad_int;
+			goto range;
+		}
+		/* FALLTHROUGH */
+	case CFG_INT:
+		if (parse_long(v, &n) < 0)
+			goto bad_int;
+range:
+		if (n < k->min || n > k->max)
+			goto bad_int;
+		*(int *)(void *)field = (int)n;
+		return NULL;
+bad_int:
+		snprintf(buf, buflen, "must be an integer %ld..%ld%s", k->min, k->max,
+		    k->type == CFG_DURATION ? " (seconds)" : "");
+		return buf;
+	case CFG_BOOL:
+		if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "1"))
+			*(int *)(void *)field = 1;
+		else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off") || !strcmp(v, "0"))
+			*(int *)(void *)field = 0;
+		else
+			return "must be true or false";
+		return NULL;
+	case CFG_ENUM:
+		for (int i = 0; k->names[i]; i++) {
+			if (strcmp(v, k->names[i]) == 0) {
+				*(int *)(void *)field = i;
+				return NULL;
+			}
+		}
+		{
+			size_t used = (size_t)snprintf(buf, buflen, "must be one of");
+			for (int i = 0; k->names[i] && used < buflen; i++)
+				used += (size_t)snprintf(buf + used, buflen - used, "%s %s",
+				    i ? "," : "", k->names[i]);
+		}
+		return buf;
+	case CFG_TYPE__MAX:
+		break;
+	}
+	return "internal error: bad key type";
+}
+
+static const struct cfg_keydef *
+find_key(const char *name, size_t len)
+{
+	for (size_t i = 0; i < CFG__MAX; i++)
+		if (strlen(keys[i].name) == len && memcmp(keys[i].name, name, len) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+void
+config_defaults(struct config *cfg)
+{
+	char buf[128];
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < CFG__MAX; i++) {
+		const char *why = set_value(cfg, &keys[i], keys[i].def, buf, sizeof buf);
+		if (why) {
+			/* A programming error in keys[]; caught by the unit tests. */
+			log_error("config: default of %s: %s", keys[i].name, why);
+			abort();
+		}
+	}
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+int
+config_parse(struct config *cfg, const char *name, const char *text, size_t len,
+    char *err, size_t errlen)
+{
+	unsigned char seen[CFG__MAX] = {0};
+	char why_buf[160];
+	size_t pos = 0;
+	for (int lineno = 1; pos < len; lineno++) {
+		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t linelen = nl ? (size_t)(nl - line) : len - pos;
+		pos += linelen + (nl != NULL);
+
+		if (memchr(line, '\0', linelen)) {
+			seterr(err, errlen, "%s:%d: NUL byte in line", name, lineno);
+			return -1;
+		}
+		const char *p = line, *end = line + linelen;
+		while (p < end && is_blank(*p))
+			p++;
+		while (end > p && is_blank(end[-1]))
+			end--;
+		if (p == end || *p == '#')
+			continue;
+
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		if (eq == NULL) {
+			seterr(err, errlen, "%s:%d: expected 'key = value'", name, lineno);
+			return -1;
+		}
+		const char *kend = eq;
+		while (kend > p && is_blank(kend[-1]))
+			kend--;
+		const char *v = eq + 1;
+		while (v < end && is_blank(*v))
+			v++;
+		if (kend == p) {
+			seterr(err, errlen, "%s:%d: missing key before '='", name, lineno);
+			return -1;
+		}
+		const struct cfg_keydef *k = find_key(p, (size_t)(kend - p));
+		if (k == NULL) {
+			seterr(err, errlen, "%s:%d: unknown key '%.*s'", name, lineno,
+			    (int)((kend - p) > 64 ? 64 : (kend - p)), p);
+			return -1;
+		}
+		size_t ki = (size_t)(k - keys);
+		if (seen[ki]) {
+			seterr(err, errlen, "%s:%d: %s: set twice", name, lineno, k->name);
+			return -1;
+		}
+		seen[ki] = 1;
+		size_t vlen = (size_t)(end - v);
+		if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+			v++;
+			vlen -= 2;
+		}
+		char *value = xstrndup(v, vlen);
+		const char *why = set_value(cfg, k, value, why_buf, sizeof why_buf);
+		free(value);
+		if (why) {
+			seterr(err, errlen, "%s:%d: %s: %s", name, lineno, k->name, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+config_apply_env(struct config *cfg, char *err, size_t errlen)
+{
+	char var[96], why_buf[160];
+	for (size_t i = 0; i < CFG__MAX; i++) {
+		size_t n = (size_t)snprintf(var, sizeof var, "MARQUEE_%s", keys[i].name);
+		for (size_t j = 8; j < n && j < sizeof var; j++)
+			var[j] = (char)toupper((unsigned char)var[j]);
+		const char *v = getenv(var);
+		if (v == NULL)
+			continue;
+		const char *why = set_value(cfg, &keys[i], v, why_buf, sizeof why_buf);
+		if (why) {
+			seterr(err, errlen, "environment %s: %s: %s", var, keys[i].name, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Config files are small; anything larger is a mistake (a log file passed by -c?). */
+#define CONFIG_FILE_MAX (1024 * 1024)
+
+static char *
+read_file(const char *path, size_t *lenp, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *data = xmalloc(CONFIG_FILE_MAX + 1);
+	size_t len = fread(data, 1, CONFIG_FILE_MAX + 1, f);
+	int bad = ferror(f);
+	int saved = errno;
+	fclose(f);
+	if (bad) {
+		seterr(err, errlen, "%s: %s", path, strerror(saved));
+		free(data);
+		return NULL;
+	}
+	if (len > CONFIG_FILE_MAX) {
+		seterr(err, errlen, "%s: larger than %d bytes", path, CONFIG_FILE_MAX);
+		free(data);
+		return NULL;
+	}
+	*lenp = len;
+	return data;
+}
+
+int
+config_load(struct config *cfg, const char *path, char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	if (path == NULL) {
+		path = getenv("MARQUEE_CONFIG");
+		if (path && path[0] == '\0')
+			path = NULL;
+	}
+	if (path) {
+		size_t len;
+		char *text = read_file(path, &len, err, errlen);
+		if (text == NULL)
+			goto fail;
+		int rc = config_parse(cfg, path, text, len, err, errlen);
+		free(text);
+		if (rc < 0)
+			goto fail;
+		cfg->path = xstrdup(path);
+	}
+	if (config_apply_env(cfg, err, errlen) < 0)
+		goto fail;
+	return 0;
+fail:
+	config_free(cfg);
+	return -1;
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	for (size_t i = 0; i < CFG__MAX; i++)
+		if (keys[i].type == CFG_STRING)
+			free(*(char **)(void *)((char *)cfg + keys[i].off));
+	free(cfg->path);
+	memset(cfg, 0, sizeof *cfg);
+}
