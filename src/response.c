@@ -1,0 +1,527 @@
+/*
+ * response.c - building and serialising responses: headers, cookies, error
+ * pages, caching (Cache-Control, ETag, 304), security headers.
+ *
+ * Headers live in the request arena; the body is the worker's reusable
+ * buffer.  This module does not route nor parse; it never writes to the
+ * network (the worker sends resp_write_head + resp_body).
+ */
+#include "http.h"
+
+#include "app.h"
+#include "arena.h"
+#include "config.h"
+#include "log.h"
+#include "tmpl.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* A worker keeps at most this much body buffer between requests (buf_shrink). */
+#define RESP_BODY_KEEP (256 * 1024)
+
+/*
+ * Only our own scripts and styles, no inline script; media from blob: for
+ * hls.js (Media Source), workers from blob: for its transmuxer.  img data:
+ * for small inline placeholders.
+ */
+#define RESP_CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
+	"img-src 'self' data:; media-src 'self' blob:; worker-src 'self' blob:; " \
+	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; " \
+	"base-uri 'none'; form-action 'self'"
+
+/* The RTA "Restricted To Adults" label (rtalabel.org), as header and meta tag. */
+#define RESP_RTA "RTA-5042-1996-1400-1577-RTA"
+
+struct status_info {
+	int         code;
+	const char *reason;
+	const char *message;   /* what happened, for error pages */
+	const char *next;      /* what the visitor can do */
+};
+
+static const struct status_info statuses[] = {
+	{200, "OK", NULL, NULL},
+	{204, "No Content", NULL, NULL},
+	{301, "Moved Permanently", NULL, NULL},
+	{302, "Found", NULL, NULL},
+	{303, "See Other", NULL, NULL},
+	{304, "Not Modified", NULL, NULL},
+	{307, "Temporary Redirect", NULL, NULL},
+	{308, "Permanent Redirect", NULL, NULL},
+	{400, "Bad Request", "The request could not be understood.",
+	    "Check the address or the form, then try again."},
+	{401, "Unauthorized", "You need to sign in to see this.",
+	    "Sign in, then try again."},
+	{403, "Forbidden", "You do not have access to this page.",
+	    "Sign in with an account that has access, or go back to the home page."},
+	{404, "Not Found", "There is nothing at this address.",
+	    "Check the address for typos, search the catalog, or start from the home page."},
+	{405, "Method Not Allowed", "This address does not accept that kind of request.",
+	    "Use the links and forms on this site instead."},
+	{413, "Content Too Large", "The request sent more data than this site accepts.",
+	    "Send less (shorter text or fewer fields) and try again."},
+	{414, "URI Too Long", "The address is too long.",
+	    "Use a shorter address, or start from the home page."},
+	{415, "Unsupported Media Type", "The request's data is in a format this site does not accept.",
+	    "Use the forms on this site instead."},
+	{422, "Unprocessable Content", "Some of the information sent is not valid.",
+	    "Correct the form and try again."},
+	{429, "Too Many Requests", "Too many requests came from you in a short time.",
+	    "Wait a minute, then try again."},
+	{431, "Request Header Fields Too Large", "Your browser sent too much header data or too many cookies.",
+	    "Clear this site's cookies in your browser, then try again."},
+	{500, "Internal Server Error", "Something went wrong on our side.",
+	    "Try again in a moment. If it keeps happening, contact support and quote the request id below."},
+	{501, "Not Implemented", "This site does not support that request.",
+	    "Use the links and forms on this site instead."},
+	{503, "Service Unavailable", "The site is temporarily unavailable.",
+	    "Try again in a minute or two."},
+};
+
+static const struct status_info *
+status_info(int code)
+{
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (statuses[i].code == code)
+			return &statuses[i];
+	return NULL;
+}
+
+static const char *
+reason(int code)
+{
+	const struct status_info *si = status_info(code);
+	if (si)
+		return si->reason;
+	return code >= 500 ? "Internal Server Error" : code >= 400 ? "Bad Request" : "OK";
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+void
+resp_init(struct response *r)
+{
+	memset(r, 0, sizeof *r);
+	r->body = (struct buf)BUF_INIT;
+	resp_reset(r);
+}
+
+void
+resp_free(struct response *r)
+{
+	if (r == NULL)
+		return;
+	buf_free(&r->body);
+}
+
+void
+resp_reset(struct response *r)
+{
+	buf_reset(&r->body);
+	buf_shrink(&r->body, RESP_BODY_KEEP);
+	r->status = 200;
+	r->content_type = NULL;
+	r->headers = NULL;
+	r->nheaders = r->capheaders = 0;
+	r->cache = RESP_CACHE_PUBLIC;
+	r->max_age = HTTP_CACHE_MAX_AGE;
+	r->head = 0;
+	r->req = NULL;
+	r->arena = NULL;
+}
+
+/* ---------------------------------------------------------------- headers */
+
+static int
+is_token(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("!#$%&'*+-.^_`|~", c)))
+			return 0;
+	}
+	return 1;
+}
+
+/* A header value: visible ASCII, spaces and tabs; UTF-8 allowed; never CR, LF or NUL. */
+static int
+is_field_value(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+push_header(struct response *r, const char *name, const char *value)
+{
+	if (r->nheaders == r->capheaders) {
+		size_t cap = r->capheaders ? r->capheaders * 2 : 16;
+		struct resp_header *h = arena_calloc(r->arena, cap, sizeof *h);
+		if (r->nheaders)
+			memcpy(h, r->headers, r->nheaders * sizeof *h);
+		r->headers = h;
+		r->capheaders = cap;
+	}
+	r->headers[r->nheaders++] = (struct resp_header){name, value};
+}
+
+int
+resp_header(struct response *r, const char *name, const char *value)
+{
+	if (!is_token(name) || !is_field_value(value)) {
+		log_error("response header %s refused: not a token or control character in value", name);
+		return -1;
+	}
+	push_header(r, arena_strdup(r->arena, name), arena_strdup(r->arena, value));
+	return 0;
+}
+
+/* Replace (or add) a header we own; names are literals from this file. */
+static void
+set_header(struct response *r, const char *name, const char *value)
+{
+	for (size_t i = 0; i < r->nheaders; i++) {
+		if (strcasecmp(r->headers[i].name, name) == 0) {
+			r->headers[i].value = value;
+			return;
+		}
+	}
+	push_header(r, name, value);
+}
+
+/* RFC 6265 4.1.1 cookie-octet. */
+static int
+is_cookie_value(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x21 || c > 0x7e || c == '"' || c == ',' || c == ';' || c == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+int
+resp_cookie(struct response *r, const char *name, const char *value, const struct cookie_opts *o)
+{
+	static const char *const samesite[] = {
+		[SAMESITE_LAX] = "Lax", [SAMESITE_STRICT] = "Strict", [SAMESITE_NONE] = "None",
+	};
+	const char *path = o->path ? o->path : "/";
+	/* Browsers drop SameSite=None cookies without Secure: refuse rather than set a dead cookie. */
+	if (!is_token(name) || !is_cookie_value(value) || !valid_local_path(path, strlen(path)) ||
+	    strchr(path, ';') || (unsigned)o->same_site > SAMESITE_NONE ||
+	    (o->same_site == SAMESITE_NONE && !o->secure)) {
+		log_error("cookie %s refused: bad name, value, path or attributes", name);
+		return -1;
+	}
+	char *c = arena_printf(r->arena, "%s=%s; Path=%s", name, value, path);
+	if (o->max_age >= 0)
+		c = arena_printf(r->arena, "%s; Max-Age=%ld", c, o->max_age);
+	c = arena_printf(r->arena, "%s%s%s; SameSite=%s", c, o->http_only ? "; HttpOnly" : "",
+	    o->secure ? "; Secure" : "", samesite[o->same_site]);
+	push_header(r, "Set-Cookie", c);
+	r->cache = RESP_CACHE_PRIVATE;
+	return 0;
+}
+
+void
+resp_cache(struct response *r, enum resp_cache c, int max_age)
+{
+	r->cache = c;
+	r->max_age = max_age < 0 ? 0 : max_age;
+}
+
+/* ---------------------------------------------------------------- bodies */
+
+void
+resp_text(struct response *r, int status, const char *content_type, const char *text)
+{
+	r->status = status;
+	r->content_type = arena_strdup(r->arena, content_type);
+	buf_reset(&r->body);
+	buf_puts(&r->body, text);
+}
+
+static int
+dump_cb(const char *p, size_t n, void *ud)
+{
+	buf_append(ud, p, n);
+	return 0;
+}
+
+int
+resp_json(struct response *r, int status, json_t *j)
+{
+	if (j == NULL)
+		return 500;
+	buf_reset(&r->body);
+	json_dump_callback(j, dump_cb, &r->body, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(j);
+	r->status = status;
+	r->content_type = "application/json";
+	return 0;
+}
+
+int
+resp_redirect(struct response *r, int status, const char *location)
+{
+	size_t n = strlen(location);
+	int absolute = (strncmp(location, "https://", 8) == 0 || strncmp(location, "http://", 7) == 0) &&
+	    is_field_value(location) && !strpbrk(location, " \\");
+	if (!absolute && !valid_local_path(location, n)) {
+		log_error("redirect refused: location is neither a local path nor an http(s) URL");
+		return 500;
+	}
+	r->status = status;
+	r->content_type = NULL;
+	buf_reset(&r->body);
+	set_header(r, "Location", arena_strdup(r->arena, location));
+	/* Permanent redirects are as cacheable as the page; the others answer one request. */
+	if (status != 301 && status != 308)
+		r->cache = RESP_CACHE_NONE;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- templates */
+
+static void
+set_default(json_t *ctx, const char *key, json_t *v)
+{
+	if (json_object_get(ctx, key) == NULL)
+		json_object_set_new(ctx, key, v);
+	else
+		json_decref(v);
+}
+
+int
+resp_render(struct app *app, struct request *req, struct response *r, const char *name, json_t *ctx)
+{
+	if (ctx == NULL)
+		ctx = json_object();
+	if (app == NULL || app->tmpl == NULL || !json_is_object(ctx)) {
+		json_decref(ctx);
+		return -1;
+	}
+	const struct config *cfg = app->cfg;
+	if (cfg) {
+		const char *base = cfg->base_url ? cfg->base_url : "";
+		size_t blen = strlen(base);
+		while (blen > 0 && base[blen - 1] == '/')
+			blen--;
+		set_default(ctx, "site", json_pack("{s:s?, s:s#}", "name", cfg->site_name,
+		    "base_url", base, (int)blen));
+		set_default(ctx, "canonical_url", json_sprintf("%.*s%s", (int)blen, base,
+		    req->raw_path ? req->raw_path : "/"));
+	}
+	set_default(ctx, "request_id", json_string(req->id));
+	if (req->path && valid_utf8(req->path, strlen(req->path)))
+		set_default(ctx, "path", json_string(req->path));
+	buf_reset(&r->body);
+	int rc = tmpl_render(app->tmpl, name, ctx, &r->body);
+	json_decref(ctx);
+	if (rc != 0) {
+		buf_reset(&r->body);
+		return -1;
+	}
+	r->content_type = "text/html; charset=utf-8";
+	return 0;
+}
+
+/* ---------------------------------------------------------------- error pages */
+
+static void
+put_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&#39;"); break;
+		default: buf_putc(b, *s);
+		}
+	}
+}
+
+/* The page used when templates are unavailable (unit tests, broken template set). */
+static void
+builtin_page(struct buf *b, int status, const char *title, const char *message,
+    const char *next, const char *rid)
+{
+	buf_reset(b);
+	buf_printf(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta name=\"rating\" content=\"" RESP_RTA "\">\n<title>%d ", status);
+	put_escaped(b, title);
+	buf_printf(b, "</title>\n</head>\n<body>\n<main id=\"content\">\n<h1>%d ", status);
+	put_escaped(b, title);
+	buf_puts(b, "</h1>\n<p>");
+	put_escaped(b, message);
+	buf_puts(b, "</p>\n<p>");
+	put_escaped(b, next);
+	buf_puts(b, "</p>\n<p><a href=\"/\">Home</a></p>\n<p><small>Request id: ");
+	put_escaped(b, rid);
+	buf_puts(b, "</small></p>\n</main>\n</body>\n</html>\n");
+}
+
+void
+resp_error_page(struct app *app, struct request *req, struct response *r, int status,
+    const char *message)
+{
+	if (status < 400 || status > 599)
+		status = 500;
+	const struct status_info *si = status_info(status);
+	const char *title = si ? si->reason : reason(status);
+	const char *msg = message ? message : si ? si->message : "The request failed.";
+	const char *next = si ? si->next : "Go back to the home page.";
+
+	r->status = status;
+	r->headers = NULL;
+	r->nheaders = r->capheaders = 0;
+	r->cache = RESP_CACHE_NONE;
+	r->content_type = "text/html; charset=utf-8";
+	if (status == 503)
+		set_header(r, "Retry-After", arena_printf(r->arena, "%d", HTTP_RETRY_AFTER));
+
+	json_t *ctx = json_pack("{s:i, s:s, s:s, s:s, s:s}", "status", status, "title", title,
+	    "message", msg, "next", next, "request_id", req_id(req));
+	if (resp_render(app, req, r, "error", ctx) != 0)
+		builtin_page(&r->body, status, title, msg, next, req_id(req));
+	r->content_type = "text/html; charset=utf-8";
+}
+
+/* ---------------------------------------------------------------- finishing */
+
+/*
+ * Does the If-None-Match list hold our tag?  Weak comparison (RFC 9110
+ * 13.1.2): a W/ prefix is ignored; "*" matches any current representation.
+ */
+static int
+etag_listed(const char *list, const char *etag)
+{
+	size_t elen = strlen(etag);
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (*p != '"')
+			return 0;
+		const char *end = strchr(p + 1, '"');
+		if (end == NULL)
+			return 0;
+		if ((size_t)(end + 1 - p) == elen && memcmp(p, etag, elen) == 0)
+			return 1;
+		p = end + 1;
+	}
+	return 0;
+}
+
+static int
+has_session(const struct request *req)
+{
+	for (size_t i = 0; i < req->cookies.n; i++)
+		if (strcmp(req->cookies.v[i].key, HTTP_SESSION_COOKIE) == 0)
+			return 1;
+	return 0;
+}
+
+void
+resp_finish(struct request *req, struct response *r)
+{
+	int getlike = req->method == HTTP_GET || req->method == HTTP_HEAD;
+	r->head = req->method == HTTP_HEAD;
+
+	/* A request with a session is personalised unless the handler said there is nothing private. */
+	if (r->cache == RESP_CACHE_PUBLIC && (has_session(req) || !getlike))
+		r->cache = RESP_CACHE_PRIVATE;
+	switch (r->cache) {
+	case RESP_CACHE_PUBLIC:
+		set_header(r, "Cache-Control", arena_printf(r->arena, "public, max-age=%d", r->max_age));
+		break;
+	case RESP_CACHE_PRIVATE:
+		set_header(r, "Cache-Control", "private, no-store");
+		break;
+	case RESP_CACHE_NONE:
+		set_header(r, "Cache-Control", "no-store");
+		break;
+	}
+
+	if (r->status == 200 && getlike && r->cache == RESP_CACHE_PUBLIC) {
+		unsigned char h[16];
+		char hex[sizeof h * 2 + 1];
+		crypto_generichash(h, sizeof h, (const unsigned char *)r->body.data, r->body.len, NULL, 0);
+		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		const char *etag = arena_printf(r->arena, "\"%s\"", hex);
+		set_header(r, "ETag", etag);
+		const char *inm = req_header(req, "if-none-match");
+		if (inm && etag_listed(inm, etag))
+			r->status = 304;
+	}
+
+	set_header(r, "X-Content-Type-Options", "nosniff");
+	set_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
+	if (r->content_type && strncmp(r->content_type, "text/html", 9) == 0) {
+		set_header(r, "Content-Security-Policy", RESP_CSP);
+		set_header(r, "X-Frame-Options", "DENY");
+	}
+	set_header(r, "Rating", RESP_RTA);
+	set_header(r, "X-Request-Id", req_id(req));
+}
+
+/* ---------------------------------------------------------------- output */
+
+static int
+bodyless(int status)
+{
+	return status == 204 || status == 304 || (status >= 100 && status < 200);
+}
+
+void
+resp_write_head(const struct response *resp, struct buf *out)
+{
+	buf_printf(out, "Status: %d %s\r\n", resp->status, reason(resp->status));
+	if (resp->content_type && !bodyless(resp->status))
+		buf_printf(out, "Content-Type: %s\r\n", resp->content_type);
+	if (!bodyless(resp->status)) {
+		/* HEAD announces the length the GET body has. */
+		buf_puts(out, "Content-Length: ");
+		buf_put_i64(out, (long long)resp->body.len);
+		buf_puts(out, "\r\n");
+	}
+	for (size_t i = 0; i < resp->nheaders; i++)
+		buf_printf(out, "%s: %s\r\n", resp->headers[i].name, resp->headers[i].value);
+	buf_puts(out, "\r\n");
+}
+
+const char *
+resp_body(const struct response *resp, size_t *len)
+{
+	if (resp->head || bodyless(resp->status) || resp->body.len == 0) {
+		*len = 0;
+		return NULL;
+	}
+	*len = resp->body.len;
+	return resp->body.data;
+}
+
+int
+resp_status(const struct response *resp)
+{
+	return resp->status;
+}

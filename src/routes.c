@@ -1,0 +1,43 @@
+/*
+ * routes.c - THE route table of the site, and http_serve bound to it.
+ *
+ * One line per route: methods, pattern (router.h), auth level, handler,
+ * accepted keys (an enum-indexed `struct param` table next to the handler's
+ * declaration in pages/pages.h).  Keep it sorted by path.
+ */
+#include "router.h"
+
+#include "pages/pages.h"
+#include "util.h"
+
+#ifdef MARQUEE_TEST_ROUTES
+static const struct param test_sleep_params[TEST_SLEEP__MAX] = {
+	/* Up to 10 minutes: longer than any worker timeout the tests configure. */
+	[TEST_SLEEP_MS] = {"ms", PARAM_QUERY, V_INT(0, 600000), 1},
+};
+static const struct param test_echo_params[TEST_ECHO__MAX] = {
+	[TEST_ECHO_NAME]   = {"name", PARAM_QUERY, V_STRING(1, 100), 0},
+	[TEST_ECHO_N]      = {"n", PARAM_FORM, V_INT(1, 100), 0},
+	[TEST_ECHO_SORT]   = {"sort", PARAM_QUERY, V_ENUM("newest", "views"), 0},
+	[TEST_ECHO_COOKIE] = {"mq_test", PARAM_COOKIE, V_SLUG, 0},
+};
+#endif
+
+const struct route routes_table[] = {
+	{HTTP_M(HTTP_GET), "/", AUTH_NONE, page_home, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/healthz", AUTH_NONE, page_healthz, NULL, 0, 0},
+#ifdef MARQUEE_TEST_ROUTES
+	{HTTP_M(HTTP_GET), "/__test/crash", AUTH_NONE, page_test_crash, NULL, 0, 0},
+	{HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST), "/__test/echo", AUTH_NONE, page_test_echo,
+	    test_echo_params, TEST_ECHO__MAX, 0},
+	{HTTP_M(HTTP_GET), "/__test/sleep", AUTH_NONE, page_test_sleep,
+	    test_sleep_params, TEST_SLEEP__MAX, 0},
+#endif
+};
+const size_t routes_count = NELEM(routes_table);
+
+void
+http_serve(struct app *app, struct arena *a, const struct http_input *in, struct response *resp)
+{
+	http_serve_routes(routes_table, routes_count, app, a, in, resp);
+}
