@@ -1,0 +1,397 @@
+/*
+ * tmpl_render.c - run a compiled template's operations against a jansson
+ * value (see tmpl_int.h for the operations).
+ *
+ * Sections run iteratively on a fixed context stack; only expansions
+ * (partials, parents, overridden or re-indented blocks) call run()
+ * recursively, at most TMPL_MAX_DEPTH deep, so stack use is bounded.  The
+ * indent of the current expansion and the chain of parent arguments live in
+ * the callers' frames as linked lists: nothing is allocated per render
+ * except growth of the output buffer.
+ *
+ * Semantics that the spec leaves open, chosen here:
+ *  - falsey: missing, null, false, an empty array and an empty string;
+ *  - {{x}} of true/false prints "true"/"false"; of an object or array, nothing;
+ *  - block arguments are scoped dynamically: an argument passed to a parent
+ *    reaches blocks in partials that parent includes, and the outermost
+ *    argument for a name wins (spec: "Multi-level inheritance").
+ */
+#include "tmpl_int.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Why: TMPL_MAX_NEST sections of the top template plus some expansions;
+ * an expansion that would not fit renders nothing, like one too deep. */
+#define CTX_MAX 512
+
+/* The current indent: segments from the outermost expansion inwards. */
+struct indent {
+	const struct indent *up;
+	const char          *ws;
+	uint32_t             len;
+	uint32_t             total;  /* len + up->total */
+};
+
+/* Arguments of one parent expansion: ARG ops [first, end) of template t. */
+struct args {
+	const struct args *up;
+	const struct tmpl *t;
+	uint32_t           first, end;
+};
+
+struct loop {
+	json_t  *arr;   /* NULL: a single non-list value */
+	size_t   i, n;
+	uint32_t body;
+};
+
+struct render {
+	const struct tmpl_set *set;
+	struct buf            *out;
+	uint32_t               nctx, nloop;
+	json_t                *ctx[CTX_MAX];
+	struct loop            loop[CTX_MAX];
+};
+
+/* ------------------------------------------------------------- output */
+
+static const unsigned char esc_idx[256] = {
+	['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
+};
+static const struct {
+	const char *s;
+	size_t      n;
+} esc_rep[6] = {
+	[1] = {"&amp;", 5}, [2] = {"&lt;", 4}, [3] = {"&gt;", 4},
+	[4] = {"&quot;", 6}, [5] = {"&#39;", 5},
+};
+
+/* HTML-escape s: safe runs are copied whole, into room reserved once. */
+static void
+put_escaped(struct buf *b, const char *s, size_t n)
+{
+	if (n > SIZE_MAX / 8)
+		die_oom("put_escaped");
+	if (b->cap - b->len <= n * 6)
+		buf_grow(b, n * 6);
+	char *o = b->data + b->len;
+	const char *end = s + n;
+	for (;;) {
+		const char *p = s;
+		while (p < end && !esc_idx[(unsigned char)*p])
+			p++;
+		memcpy(o, s, (size_t)(p - s));
+		o += p - s;
+		if (p == end)
+			break;
+		unsigned k = esc_idx[(unsigned char)*p];
+		memcpy(o, esc_rep[k].s, esc_rep[k].n);
+		o += esc_rep[k].n;
+		s = p + 1;
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+}
+
+/* The shortest decimal form that reads back as the same double: 1.1, not
+ * 1.1000000000000001 (what the spec expects). */
+static void
+put_real(struct buf *b, double v)
+{
+	char tmp[40];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	buf_puts(b, tmp);
+}
+
+static void
+put_value(struct buf *b, json_t *v, int escape)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		if (escape)
+			put_escaped(b, json_string_value(v), json_string_length(v));
+		else
+			buf_append(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		buf_put_i64(b, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		put_real(b, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		buf_append(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		buf_append(b, "false", 5);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+put_indent(struct buf *b, const struct indent *ind)
+{
+	size_t n = ind->total;
+	if (b->cap - b->len <= n)
+		buf_grow(b, n);
+	char *p = b->data + b->len + n;
+	for (; ind; ind = ind->up) {
+		p -= ind->len;
+		memcpy(p, ind->ws, ind->len);
+	}
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+/* Text with the indent written at its start (if a line starts there) and
+ * after each newline inside it. */
+static void
+put_text_indented(struct buf *b, const char *s, size_t n, int bol, const struct indent *ind)
+{
+	const char *end = s + n, *nl;
+	if (bol)
+		put_indent(b, ind);
+	while ((nl = memchr(s, '\n', (size_t)(end - s))) != NULL && nl + 1 < end) {
+		buf_append(b, s, (size_t)(nl + 1 - s));
+		put_indent(b, ind);
+		s = nl + 1;
+	}
+	buf_append(b, s, (size_t)(end - s));
+}
+
+/* ------------------------------------------------------------- lookup */
+
+static json_t *
+lookup(const struct render *r, const struct tmpl *t, const struct tmpl_op *op)
+{
+	if (op->nkeys == 0)
+		return r->ctx[r->nctx - 1];
+	const struct tmpl_key *k = &t->keys[op->a];
+	json_t *v = NULL;
+	for (uint32_t i = r->nctx; i-- > 0;) {
+		json_t *o = r->ctx[i];
+		if (json_is_object(o) && (v = json_object_getn(o, k->s, k->len)) != NULL)
+			break;
+	}
+	/* The first part alone searches the stack; the rest index into it. */
+	for (uint32_t j = 1; v != NULL && j < op->nkeys; j++)
+		v = json_is_object(v) ? json_object_getn(v, k[j].s, k[j].len) : NULL;
+	return v;
+}
+
+static int
+truthy(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_NULL:
+	case JSON_FALSE:
+		return 0;
+	case JSON_ARRAY:
+		return json_array_size(v) > 0;
+	case JSON_STRING:
+		return json_string_length(v) > 0;
+	default:
+		return 1;
+	}
+}
+
+/* The template a PARTIAL/PARENT op names, or NULL. */
+static const struct tmpl *
+callee(const struct render *r, const struct tmpl *t, const struct tmpl_op *op)
+{
+	if (op->flags & OPF_DYNAMIC) {
+		json_t *v = lookup(r, t, op);
+		if (!json_is_string(v))
+			return NULL;
+		const char *name = json_string_value(v);
+		size_t len = json_string_length(v);
+		return tmpl_set_find(r->set, name, len, tmpl_hash(name, len));
+	}
+	const struct tmpl_key *k = &t->keys[op->a];
+	return tmpl_set_find(r->set, k->s, k->len, k->hash);
+}
+
+/* The indent for an expansion by op: the current one plus the tag's own
+ * whitespace if it stood alone on its line, else none at all (an inline
+ * expansion's lines are not indented). */
+static const struct indent *
+indent_for(const struct tmpl *t, const struct tmpl_op *op, const struct indent *ind,
+           struct indent *node)
+{
+	if (!(op->flags & OPF_STANDALONE))
+		return NULL;
+	if (op->d == 0)
+		return ind;
+	*node = (struct indent){.up = ind, .ws = t->src + op->c, .len = op->d,
+	                        .total = op->d + (ind ? ind->total : 0)};
+	return node;
+}
+
+static void run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
+                const struct indent *ind, const struct args *args, unsigned depth);
+
+/* Expand ops [pc, end) of t, unless that would go too deep. */
+static void
+call(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
+     const struct indent *ind, const struct args *args, unsigned depth)
+{
+	if (depth >= TMPL_MAX_DEPTH || r->nctx + t->max_nest > CTX_MAX)
+		return;
+	run(r, t, pc, end, ind, args, depth + 1);
+}
+
+/* The outermost argument named like slot op `op` of t, or 0 (an ARG op is never at 0). */
+static uint32_t
+find_arg(const struct args *args, const struct tmpl *t, const struct tmpl_op *op,
+         const struct tmpl **where)
+{
+	const struct tmpl_key *key = &t->keys[op->a];
+	uint32_t hit = 0;
+	for (; args; args = args->up) {
+		const struct tmpl *u = args->t;
+		for (uint32_t k = args->first; k < args->end; k = u->ops[k].b) {
+			const struct tmpl_key *ak = &u->keys[u->ops[k].a];
+			if (ak->hash == key->hash && ak->len == key->len
+			    && memcmp(ak->s, key->s, key->len) == 0) {
+				hit = k;
+				*where = u;
+				break;
+			}
+		}
+	}
+	return hit;
+}
+
+static void
+run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
+    const struct indent *ind, const struct args *args, unsigned depth)
+{
+	const struct tmpl_op *ops = t->ops;
+	struct buf *out = r->out;
+	while (pc < end) {
+		const struct tmpl_op *op = &ops[pc];
+		switch ((enum tmpl_opcode)op->code) {
+		case OP_TEXT:
+			if (ind == NULL)
+				buf_append(out, t->src + op->a, op->b);
+			else
+				put_text_indented(out, t->src + op->a, op->b, op->flags & OPF_BOL, ind);
+			pc++;
+			break;
+		case OP_INDENT:
+			if (ind != NULL)
+				put_indent(out, ind);
+			pc++;
+			break;
+		case OP_VAR:
+		case OP_RAW: {
+			json_t *v = lookup(r, t, op);
+			if (v != NULL)
+				put_value(out, v, op->code == OP_VAR);
+			pc++;
+			break;
+		}
+		case OP_SECTION: {
+			json_t *v = lookup(r, t, op);
+			if (v == NULL || !truthy(v)) {
+				pc = op->b;
+				break;
+			}
+			struct loop *l = &r->loop[r->nloop++];
+			l->body = pc + 1;
+			l->i = 0;
+			if (json_is_array(v)) {
+				l->arr = v;
+				l->n = json_array_size(v);
+				v = json_array_get(v, 0);
+			} else {
+				l->arr = NULL;
+				l->n = 1;
+			}
+			r->ctx[r->nctx++] = v;
+			pc++;
+			break;
+		}
+		case OP_SECTION_END: {
+			struct loop *l = &r->loop[r->nloop - 1];
+			if (++l->i < l->n) {
+				r->ctx[r->nctx - 1] = json_array_get(l->arr, l->i);
+				pc = l->body;
+			} else {
+				r->nloop--;
+				r->nctx--;
+				pc++;
+			}
+			break;
+		}
+		case OP_INVERTED: {
+			json_t *v = lookup(r, t, op);
+			pc = v != NULL && truthy(v) ? op->b : pc + 1;
+			break;
+		}
+		case OP_PARTIAL:
+		case OP_PARENT: {
+			const struct tmpl *u = callee(r, t, op);
+			if (u != NULL) {
+				struct indent node;
+				const struct indent *ni = indent_for(t, op, ind, &node);
+				if (op->code == OP_PARTIAL) {
+					call(r, u, 0, u->nops, ni, args, depth);
+				} else {
+					struct args a = {.up = args, .t = t, .first = pc + 1, .end = op->b};
+					call(r, u, 0, u->nops, ni, &a, depth);
+				}
+			}
+			pc = op->code == OP_PARTIAL ? pc + 1 : op->b;
+			break;
+		}
+		case OP_SLOT: {
+			const struct tmpl *u = NULL;
+			uint32_t k = args ? find_arg(args, t, op, &u) : 0;
+			struct indent node;
+			if (k != 0) {
+				call(r, u, k + 1, u->ops[k].b, indent_for(t, op, ind, &node), args, depth);
+				pc = op->b;
+			} else if (op->flags & OPF_STANDALONE) {
+				call(r, t, pc + 1, op->b, indent_for(t, op, ind, &node), args, depth);
+				pc = op->b;
+			} else {
+				pc++;  /* inline default content: just run on into it */
+			}
+			break;
+		}
+		case OP_ARG:  /* only inside a parent's range, which PARENT skips */
+		default:
+			pc = op->b;
+			break;
+		}
+	}
+}
+
+int
+tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, struct buf *out)
+{
+	size_t len = strlen(name);
+	const struct tmpl *t = tmpl_set_find(s, name, len, tmpl_hash(name, len));
+	if (t == NULL)
+		return -1;
+	struct render r;
+	r.set = s;
+	r.out = out;
+	r.nctx = 1;
+	r.nloop = 0;
+	r.ctx[0] = ctx;
+	run(&r, t, 0, t->nops, NULL, NULL, 0);
+	return 0;
+}
