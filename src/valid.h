@@ -97,7 +97,7 @@ struct valid_rule {
 	const char *const *members;   /* VALID_ENUM: NULL-terminated */
 };
 
-/* Shorthands for route tables. */
+/* Shorthands for route tables (file scope: V_ENUM's compound literal is static only there). */
 #define V_SLUG            {.kind = VALID_SLUG}
 #define V_UUID            {.kind = VALID_UUID}
 #define V_INT(lo, hi)     {.kind = VALID_INT, .min = (lo), .max = (hi)}

@@ -1,7 +1,7 @@
 /*
  * testroutes.c - fault-injection and echo routes for the test suite,
- * compiled only with ./configure --enable-test-routes (Makefile.am adds
- * this file and -DMARQUEE_TEST_ROUTES).  Never part of a production build.
+ * compiled only with ./configure --enable-test-routes (which defines
+ * MARQUEE_TEST_ROUTES and adds this file).  Never part of a production build.
  */
 #include "pages/pages.h"
 
