@@ -23,4 +23,19 @@ struct app {
 	const struct tmpl_set *tmpl;  /* compiled templates (tmpl.h) */
 };
 
+#include <stddef.h>
+
+/*
+ * Build a worker's state from cfg (which must outlive app): compile the
+ * template set in cfg->templates_dir and create the (not yet connected)
+ * database handle.  Returns 0, or -1 with "file:line:col: message" (or why
+ * the directory could not be read) in err; app then holds nothing to free.
+ * The master calls it at start-up and on SIGHUP, so a broken template set
+ * never reaches a worker; workers inherit the result through fork.
+ */
+int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen);
+
+/* Release what app_init built (not cfg) and zero app.  app_free(NULL) is a no-op. */
+void app_free(struct app *app);
+
 #endif

@@ -46,6 +46,10 @@ copy_msg(char *dst, size_t dstlen, const char *msg)
 	if (dstlen == 0)
 		return;
 	snprintf(dst, dstlen, "%s", msg ? msg : "unknown error");
+	/* Multi-line messages ("...\n\tHINT") become one line. */
+	for (char *p = dst; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
 	size_t n = strlen(dst);
 	while (n > 0 && (dst[n - 1] == '\n' || dst[n - 1] == ' '))
 		dst[--n] = '\0';
