@@ -1,0 +1,2 @@
+-- 004_top_performers (down)
+DROP MATERIALIZED VIEW top_performers;
