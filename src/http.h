@@ -74,7 +74,7 @@ struct route;
 /* Seconds a client should wait after a 503 (a database reconnect takes a few seconds). */
 #define HTTP_RETRY_AFTER 10
 /* A request carrying this cookie is personalised: its response is private, no-store. */
-#define HTTP_SESSION_COOKIE "mq_session"
+#define HTTP_SESSION_COOKIE "marquee_session"
 
 /* ---------------------------------------------------------------- request */
 

@@ -47,8 +47,8 @@ field_json(const struct field *f)
 	static const char *const states[] = {
 		[FIELD_ABSENT] = "absent", [FIELD_VALID] = "valid", [FIELD_INVALID] = "invalid",
 	};
-	return json_pack("{s:s, s:s#?, s:I, s:s?}", "state", states[f->state], "value", f->value,
-	    (int)f->len, "num", (json_int_t)f->num, "why", f->why);
+	return json_pack("{s:s, s:s?, s:I, s:s?}", "state", states[f->state], "value", f->value,
+	    "num", (json_int_t)f->num, "why", f->why);
 }
 
 /* GET|POST /__test/echo: the parsed request as JSON, for the parser's integration tests. */

@@ -37,7 +37,7 @@ static const struct param params[P__MAX] = {
 	[P_ON]    = {"on", PARAM_FORM, V_BOOL, 0},
 	[P_ID]    = {"id", PARAM_FORM, V_UUID, 1},
 	[P_BIO]   = {"bio", PARAM_FORM, V_TEXT(0, 1000), 0},
-	[P_SESS]  = {"mq_session", PARAM_COOKIE, V_SLUG, 0},
+	[P_SESS]  = {"marquee_session", PARAM_COOKIE, V_SLUG, 0},
 };
 
 static const struct route table[] = {

@@ -275,7 +275,7 @@ test_head_and_etag(void)
 	T_CHECK("unterminated tag 200", SERVE("GET", "/page", "HTTP_IF_NONE_MATCH=\"abc") == 200);
 
 	T_CHECK("session cookie makes it private", SERVE("GET", "/page",
-	    "HTTP_COOKIE=mq_session=abc") == 200);
+	    "HTTP_COOKIE=marquee_session=abc") == 200);
 	T_STREQ("private no-store", head_value("Cache-Control"), "private, no-store");
 	T_CHECK("private has no etag", head_value("ETag") == NULL);
 	T_CHECK("other cookies stay public", SERVE("GET", "/page", "HTTP_COOKIE=theme=dark") == 200 &&
