@@ -147,6 +147,22 @@ slurp(const char *path, char **data, size_t *len)
 	return 0;
 }
 
+int
+tmpl_set_add_file(struct tmpl_set *s, const char *name, const char *path,
+                  char *err, size_t errlen)
+{
+	char *src;
+	size_t len;
+	if (slurp(path, &src, &len) != 0) {
+		snprintf(err, errlen, "%s: %s", path,
+		         errno == EFBIG ? "template too large" : strerror(errno));
+		return -1;
+	}
+	int rc = tmpl_set_add(s, name, src, len, path, err, errlen);
+	free(src);
+	return rc;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -186,20 +202,10 @@ tmpl_set_load_dir(const char *dir, char *err, size_t errlen)
 		size_t pathlen = strlen(dir) + 1 + strlen(names[i]) + 1;
 		char *path = xmalloc(pathlen);
 		snprintf(path, pathlen, "%s/%s", dir, names[i]);
-		char *src;
-		size_t len;
-		if (slurp(path, &src, &len) != 0) {
-			snprintf(err, errlen, "%s: %s", path,
-			         errno == EFBIG ? "template too large" : strerror(errno));
+		names[i][strlen(names[i]) - (sizeof ext - 1)] = '\0';
+		if (tmpl_set_add_file(s, names[i], path, err, errlen) != 0) {
 			tmpl_set_free(s);
 			s = NULL;
-		} else {
-			names[i][strlen(names[i]) - (sizeof ext - 1)] = '\0';
-			if (tmpl_set_add(s, names[i], src, len, path, err, errlen) != 0) {
-				tmpl_set_free(s);
-				s = NULL;
-			}
-			free(src);
 		}
 		free(path);
 	}

@@ -56,6 +56,13 @@ int tmpl_set_add(struct tmpl_set *s, const char *name, const char *src, size_t l
                  const char *filename, char *err, size_t errlen);
 
 /*
+ * Read the file at `path` and tmpl_set_add() it under `name`.  Returns 0, or
+ * -1 with `err` set ("path: reason" for I/O errors, else as tmpl_set_add).
+ */
+int tmpl_set_add_file(struct tmpl_set *s, const char *name, const char *path,
+                      char *err, size_t errlen);
+
+/*
  * Load and compile every DIR/NAME.mustache (in name order), registered as
  * NAME.  Returns a new set (free with tmpl_set_free), or NULL with `err` set
  * to the first error, "file:line:col: message" for template errors or

@@ -25,6 +25,10 @@
 
 #include "util.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Why: TMPL_MAX_NEST sections of the top template plus some expansions;
  * an expansion that would not fit renders nothing, like one too deep. */
 #define CTX_MAX 512
@@ -71,6 +75,54 @@ static const struct {
 	[4] = {"&quot;", 6}, [5] = {"&#39;", 5},
 };
 
+#ifdef __SSE2__
+/* Bit i set if byte i of x is one of the five escaped characters. */
+static inline unsigned
+special_mask(__m128i x)
+{
+	const __m128i m = _mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('&')), _mm_cmpeq_epi8(x, _mm_set1_epi8('<'))),
+	    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('>')),
+	                              _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+	                 _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+
+static inline __m128i
+load8(const char *p)
+{
+	return _mm_loadl_epi64((const __m128i *)(const void *)p);
+}
+#endif
+
+/*
+ * Length of the leading run of s[0..n) that needs no escaping.  With SSE2,
+ * 16 bytes at a time; a shorter rest is covered by two overlapping 8-byte
+ * loads, so nothing is read outside s[0..n).
+ */
+static size_t
+safe_run(const char *s, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		unsigned bits = special_mask(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+	if (n - i >= 8) {
+		unsigned lo = special_mask(load8(s + i)) & 0xFF;
+		if (lo)
+			return i + (size_t)__builtin_ctz(lo);
+		unsigned hi = special_mask(load8(s + n - 8)) & 0xFF;
+		return hi ? n - 8 + (size_t)__builtin_ctz(hi) : n;
+	}
+#endif
+	while (i < n && !esc_idx[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
 /* HTML-escape s: safe runs are copied whole, into room reserved once. */
 static void
 put_escaped(struct buf *b, const char *s, size_t n)
@@ -80,19 +132,17 @@ put_escaped(struct buf *b, const char *s, size_t n)
 	if (b->cap - b->len <= n * 6)
 		buf_grow(b, n * 6);
 	char *o = b->data + b->len;
-	const char *end = s + n;
 	for (;;) {
-		const char *p = s;
-		while (p < end && !esc_idx[(unsigned char)*p])
-			p++;
-		memcpy(o, s, (size_t)(p - s));
-		o += p - s;
-		if (p == end)
+		size_t k = safe_run(s, n);
+		memcpy(o, s, k);
+		o += k;
+		if (k == n)
 			break;
-		unsigned k = esc_idx[(unsigned char)*p];
-		memcpy(o, esc_rep[k].s, esc_rep[k].n);
-		o += esc_rep[k].n;
-		s = p + 1;
+		unsigned e = esc_idx[(unsigned char)s[k]];
+		memcpy(o, esc_rep[e].s, esc_rep[e].n);
+		o += esc_rep[e].n;
+		s += k + 1;
+		n -= k + 1;
 	}
 	b->len = (size_t)(o - b->data);
 	b->data[b->len] = '\0';
@@ -112,6 +162,35 @@ put_real(struct buf *b, double v)
 	buf_puts(b, tmp);
 }
 
+static const char digits2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Decimal integer, two digits per step, written backwards into a local. */
+static void
+put_int(struct buf *b, json_int_t v)
+{
+	char tmp[24];
+	char *p = tmp + sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100) * 2;
+		u /= 100;
+		*--p = digits2[d + 1];
+		*--p = digits2[d];
+	}
+	if (u >= 10) {
+		*--p = digits2[u * 2 + 1];
+		*--p = digits2[u * 2];
+	} else {
+		*--p = (char)('0' + u);
+	}
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 static void
 put_value(struct buf *b, json_t *v, int escape)
 {
@@ -123,7 +202,7 @@ put_value(struct buf *b, json_t *v, int escape)
 			buf_append(b, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		buf_put_i64(b, json_integer_value(v));
+		put_int(b, json_integer_value(v));
 		break;
 	case JSON_REAL:
 		put_real(b, json_real_value(v));
@@ -172,7 +251,7 @@ put_text_indented(struct buf *b, const char *s, size_t n, int bol, const struct 
 
 /* ------------------------------------------------------------- lookup */
 
-static json_t *
+static inline json_t *
 lookup(const struct render *r, const struct tmpl *t, const struct tmpl_op *op)
 {
 	if (op->nkeys == 0)
