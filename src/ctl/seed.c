@@ -173,8 +173,13 @@ prepare_all(struct seeder *s)
 {
 	for (int i = 0; i < S__MAX; i++) {
 		PGresult *r = PQprepare(s->c, stmts[i].name, stmts[i].sql, stmts[i].nparams, NULL);
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-		if (!ok)
+
+		if (!ok && state && strcmp(state, "42P01") == 0)   /* undefined_table */
+			fprintf(stderr, "marqueectl seed: the schema is missing; "
+			    "run `marqueectl migrate up` first\n");
+		else if (!ok)
 			fprintf(stderr, "marqueectl seed: %s: %s", stmts[i].name, PQerrorMessage(s->c));
 		PQclear(r);
 		if (!ok)
