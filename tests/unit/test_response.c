@@ -135,7 +135,8 @@ read_src(void *ud, char *dst, size_t n)
 		k = n;
 	if (k > 7)
 		k = 7;
-	memcpy(dst, b->data + b->pos, k);
+	if (k)
+		memcpy(dst, b->data + b->pos, k);
 	b->pos += k;
 	return (long)k;
 }
