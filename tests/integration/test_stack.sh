@@ -158,10 +158,13 @@ if MARQUEE_VAR=$SECOND MARQUEE_PORT=$port2 MARQUEE_SEED=0 \
 	t_pass "a second stack comes up beside the first"
 	t_eq "second stack serves" "$(http_status "http://127.0.0.1:$port2/healthz")" 200
 	t_eq "first stack still serves" "$(http_status "$URL/healthz")" 200
-	pids2="$(head -n 1 "$SECOND/pg/postmaster.pid") $(head -n 1 "$SECOND/run/marquee.pid") $(head -n 1 "$SECOND/run/nginx.pid")"
+	pids2="postgres:$(head -n 1 "$SECOND/pg/postmaster.pid") master:$(head -n 1 "$SECOND/run/marquee.pid") nginx:$(head -n 1 "$SECOND/run/nginx.pid")"
 	MARQUEE_VAR=$SECOND "$LOCAL" down >/dev/null 2>&1
 	left=
-	for p in $pids2; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+	for p in $pids2; do
+		st=$(ps -o stat= -p "${p#*:}" 2>/dev/null)
+		case $st in '' | Z*) ;; *) left="$left $p($st)" ;; esac
+	done
 	t_eq "down stops every process of the second stack" "$left" ""
 	t_eq "second stack's port is closed" "$(http_status "http://127.0.0.1:$port2/healthz")" 000
 	t_eq "first stack unaffected by the second's down" "$(http_status "$URL/healthz")" 200
