@@ -223,6 +223,10 @@ if [ -x "$FCGI" ]; then
 	t_match "refuses a TCP socket" "$out" 'must be a unix socket'
 	out=$(MARQUEE_WORKERS=0 "$FCGI" -t 2>&1)
 	t_match "-t names the bad key" "$out" 'workers: must be an integer 1\.\.256'
+	mkdir -p "$SCRATCH/tmpl2"
+	printf 'line one\n{{#open}}never closed\n' >"$SCRATCH/tmpl2/broken.mustache"
+	out=$(MARQUEE_TEMPLATES_DIR=$SCRATCH/tmpl2 "$FCGI" -t 2>&1)
+	t_match "-t refuses a broken template with file:line:col" "$out" 'broken\.mustache:[0-9]+:[0-9]+'
 	printf 'workers = 2\nwrokers = 3\n' >"$SCRATCH/bad.conf"
 	out=$("$FCGI" -t -c "$SCRATCH/bad.conf" 2>&1)
 	t_match "-t names file, line and key" "$out" "bad.conf:2: unknown key 'wrokers'"
