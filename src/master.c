@@ -432,10 +432,9 @@ master_run(const char *config_path, struct config *cfg, struct app *app)
 
 	for (;;) {
 		long long now = worker_now_ms();
-		if (sig_chld) {
-			sig_chld = 0;
-			reap(now);
-		}
+		/* Every tick, not only on SIGCHLD: signals coalesce, zombies must not. */
+		sig_chld = 0;
+		reap(now);
 		if (sig_stop && !m.stopping)
 			begin_stop(sig_stop, now);
 		if (sig_hup) {
