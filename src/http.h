@@ -215,7 +215,7 @@ const char *req_id(const struct request *req);
 /* ---------------------------------------------------------------- response */
 
 enum resp_cache {
-	RESP_CACHE_PUBLIC,    /* Cache-Control: public, max-age=N + ETag (anonymous pages) */
+	RESP_CACHE_PUBLIC,    /* Cache-Control: public, max-age=N, Vary: Cookie, ETag (anonymous pages) */
 	RESP_CACHE_PRIVATE,   /* private, no-store (personalised) */
 	RESP_CACHE_NONE,      /* no-store (errors, health checks, redirects after POST) */
 };
@@ -281,8 +281,11 @@ int resp_status(const struct response *resp);
 
 /*
  * Add a header (copied into the arena).  Returns 0, or -1 if the name is not
- * a token or the value holds a control character (header splitting): then
- * nothing is added and an error is logged.
+ * a token, the value holds a control character (header splitting), or the
+ * header is one the core sets itself (Content-Type, Content-Length,
+ * Cache-Control, ETag, Vary, Location, Rating, X-Request-Id, CSP: use
+ * resp_text/resp_cache/resp_redirect): then nothing is added and an error is
+ * logged.
  */
 int resp_header(struct response *r, const char *name, const char *value);
 

@@ -175,11 +175,26 @@ push_header(struct response *r, const char *name, const char *value)
 	r->headers[r->nheaders++] = (struct resp_header){name, value};
 }
 
+/* Headers this module computes itself; a second copy from a handler would contradict them. */
+static int
+is_reserved(const char *name)
+{
+	static const char *const reserved[] = {
+		"Status", "Content-Type", "Content-Length", "Cache-Control", "ETag", "Vary",
+		"Location", "Rating", "X-Request-Id", "Content-Security-Policy",
+	};
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+		if (strcasecmp(name, reserved[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 resp_header(struct response *r, const char *name, const char *value)
 {
-	if (!is_token(name) || !is_field_value(value)) {
-		log_error("response header %s refused: not a token or control character in value", name);
+	if (!is_token(name) || !is_field_value(value) || is_reserved(name)) {
+		log_error("response header %s refused: reserved, not a token, or control character "
+		    "in value", name);
 		return -1;
 	}
 	push_header(r, arena_strdup(r->arena, name), arena_strdup(r->arena, value));
@@ -453,6 +468,8 @@ resp_finish(struct request *req, struct response *r)
 	switch (r->cache) {
 	case RESP_CACHE_PUBLIC:
 		set_header(r, "Cache-Control", arena_printf(r->arena, "public, max-age=%d", r->max_age));
+		/* A browser that kept the anonymous page must not show it after signing in. */
+		set_header(r, "Vary", "Cookie");
 		break;
 	case RESP_CACHE_PRIVATE:
 		set_header(r, "Cache-Control", "private, no-store");

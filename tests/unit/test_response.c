@@ -62,8 +62,10 @@ h_cookie(struct app *app, struct request *req, struct response *resp)
 	refused += resp_cookie(resp, "n", "a", &none_insecure) == -1;
 	refused += resp_header(resp, "X-Evil", "a\r\nSet-Cookie: x=y") == -1;
 	refused += resp_header(resp, "Bad Name", "a") == -1;
+	refused += resp_header(resp, "Content-Length", "0") == -1;
+	refused += resp_header(resp, "cache-control", "public") == -1;
 	resp_header(resp, "X-Fine", "yes");
-	resp_text(resp, 200, "text/plain", refused == 5 ? "refused all" : "accepted something");
+	resp_text(resp, 200, "text/plain", refused == 7 ? "refused all" : "accepted something");
 	return 0;
 }
 
@@ -222,6 +224,7 @@ test_ok(void)
 	T_STREQ("content length", head_value("Content-Length"), "12");
 	T_CHECK("body", body_has("<p>hello</p>"));
 	T_STREQ("cache public", head_value("Cache-Control"), "public, max-age=60");
+	T_STREQ("public pages vary on Cookie", head_value("Vary"), "Cookie");
 	T_CHECK("strong etag", head_value("ETag") && head_value("ETag")[0] == '"' &&
 	    strlen(head_value("ETag")) == 34);
 	T_CHECK("csp", head_has("Content-Security-Policy: default-src 'self'; script-src 'self'; "));
@@ -279,6 +282,7 @@ test_head_and_etag(void)
 	    "HTTP_COOKIE=marquee_session=abc") == 200);
 	T_STREQ("private no-store", head_value("Cache-Control"), "private, no-store");
 	T_CHECK("private has no etag", head_value("ETag") == NULL);
+	T_CHECK("private has no Vary", head_value("Vary") == NULL);
 	T_CHECK("other cookies stay public", SERVE("GET", "/page", "HTTP_COOKIE=theme=dark") == 200 &&
 	    strcmp(head_value("Cache-Control"), "public, max-age=60") == 0);
 }
@@ -390,6 +394,9 @@ test_helpers(void)
 	    head_has("\r\nSet-Cookie: pref=x; Path=/account; HttpOnly; SameSite=Strict\r\n"));
 	T_CHECK("deleting cookie Max-Age=0", head_has("Set-Cookie: gone=; Path=/; Max-Age=0;"));
 	T_CHECK("no header splitting", !head_has("x=y") && !head_has("X-Evil"));
+	T_CHECK("reserved headers not doubled",
+	    strstr(strstr(HEAD.data, "Content-Length:") + 1, "Content-Length:") == NULL &&
+	    strstr(strstr(HEAD.data, "Cache-Control:") + 1, "Cache-Control:") == NULL);
 	T_STREQ("plain header added", head_value("X-Fine"), "yes");
 	T_STREQ("Set-Cookie makes it private", head_value("Cache-Control"), "private, no-store");
 	T_CHECK("set-cookie response has no etag", head_value("ETag") == NULL);
