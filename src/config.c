@@ -431,3 +431,9 @@ config_free(struct config *cfg)
 	free(cfg->path);
 	memset(cfg, 0, sizeof *cfg);
 }
+
+const char *
+config_key_name(size_t i)
+{
+	return i < CFG__MAX ? keys[i].name : NULL;
+}

@@ -80,6 +80,12 @@ int config_apply_env(struct config *cfg, char *err, size_t errlen);
  */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 
+/*
+ * Name of the i-th key (0-based, table order), or NULL past the last one.
+ * Lets tests check that deploy/marquee.conf.example documents every key.
+ */
+const char *config_key_name(size_t i);
+
 /* Release what cfg owns and zero it.  config_free(NULL) is a no-op. */
 void config_free(struct config *cfg);
 

@@ -220,9 +220,41 @@ test_file_and_env(void)
 	unsetenv("MARQUEE_CONFIG");
 }
 
+/* deploy/marquee.conf.example documents every key and is itself valid. */
+static void
+test_example(void)
+{
+	struct config c;
+	T_CHECK("example file loads", config_load(&c, EXAMPLE_CONF, err, sizeof err) == 0);
+	config_free(&c);
+	FILE *f = fopen(EXAMPLE_CONF, "r");
+	static char text[65536];
+	size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+	if (f)
+		fclose(f);
+	text[n] = '\0';
+	for (size_t i = 0; config_key_name(i); i++) {
+		char want[128], name[160];
+		snprintf(want, sizeof want, "\n%s =", config_key_name(i));
+		snprintf(name, sizeof name, "example documents %s", config_key_name(i));
+		T_CHECK(name, strstr(text, want) != NULL);
+	}
+}
+
 int
 main(void)
 {
+	/* The caller's environment must not leak into the defaults under test. */
+	for (size_t i = 0; config_key_name(i); i++) {
+		char var[128];
+		size_t n = (size_t)snprintf(var, sizeof var, "MARQUEE_%s", config_key_name(i));
+		for (size_t j = 8; j < n && j < sizeof var; j++)
+			if (var[j] >= 'a' && var[j] <= 'z')
+				var[j] = (char)(var[j] - 'a' + 'A');
+		unsetenv(var);
+	}
+	unsetenv("MARQUEE_CONFIG");
+	test_example();
 	test_defaults();
 	test_syntax();
 	test_errors();
