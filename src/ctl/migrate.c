@@ -40,7 +40,7 @@
 #include "util.h"
 
 /* "marquee!" in ASCII: the key of the advisory lock all migrators share. */
-#define LOCK_SQL "SELECT pg_advisory_xact_lock(7881707846018467105)"
+#define LOCK_SQL "SELECT pg_advisory_xact_lock(7881706654501528865)"
 
 /*
  * A migration file is source code, not data; anything this large is a
