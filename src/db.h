@@ -30,6 +30,19 @@ struct db;
 /* Statements, by name.  Add a row here and in db_stmts.c. */
 enum db_stmt {
 	DB_PING,
+	/* pages: home, collection, video, performer (pages/{home,collection,video,performer}.c) */
+	DB_HOME,
+	DB_COLLECTION_NEWEST,
+	DB_COLLECTION_VIEWS,
+	DB_COLLECTION_RATING,
+	DB_COLLECTION_DURATION,
+	DB_COLLECTION_THEMES,
+	DB_VIDEO,
+	DB_VIDEO_EXTRAS,
+	DB_PERFORMER,
+	DB_PERFORMER_NEWEST,
+	DB_PERFORMER_VIEWS,
+	/* end pages */
 	DB_STMT__MAX
 };
 
@@ -78,6 +91,13 @@ void db_free(struct db *db);
  */
 PGresult *db_exec(struct db *db, struct arena *a, enum db_stmt s, int nparams,
     const char *const *values);
+
+/*
+ * How many times db_exec was called on db since db_new (each call is one
+ * statement, i.e. one round trip, whether it succeeded or not).  Test
+ * builds report the difference per request as X-Marquee-Queries (http.c).
+ */
+unsigned long db_exec_count(const struct db *db);
 
 /*
  * After a failure of db_exec/db_begin/db_commit: 1 when the database is

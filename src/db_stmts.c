@@ -6,6 +6,213 @@
  */
 #include "db.h"
 
+/* ---- pages: shared column blocks ---- */
+
+/* The video card columns, in the order cat_card() reads them (pages/catalog_util.h). */
+#define CARD(t) t ".slug, " t ".title, " t ".thumbnail_url, " t ".duration_seconds, " \
+	t ".release_date, " t ".view_count, " t ".rating, " t ".has_4k, " t ".has_1080p"
+
+/* Videos in each home page row. */
+#define HOME_ROW "12"
+
+/* The quality filter of the collection grid: $3 is '' (none) or a quality name. */
+#define QUALITY(t) "($3 = '' OR ($3 = '4k' AND " t ".has_4k) OR ($3 = '1080p' AND " t ".has_1080p)" \
+	" OR ($3 = '720p' AND " t ".has_720p) OR ($3 = '480p' AND " t ".has_480p))"
+
+/*
+ * Collection page: $1 slug, $2 offset, $3 quality filter ('' for none).
+ * One row per video of the page (24), or one row with NULL card columns
+ * when the page is empty; no row when the collection is unknown, deleted
+ * or inactive.  The header comes on every row:
+ * 0 slug, 1 name, 2 description, 3 primary, 4 accent, 5 thumbnail_url,
+ * 6 banner_image_url, 7 total (the stored live counter, or with a filter a
+ * count from the index), 8.. card.
+ *
+ * Deferred join: the page's ids come from an index-only scan of the sort's
+ * partial index (005/011: the quality flags are INCLUDE columns there), so
+ * a deep page skips OFFSET index entries without visiting the heap; only
+ * the 24 rows shown are fetched.  KEY is the sort key with its direction,
+ * NULLS the NULLS LAST the index spells (the planner needs the identical
+ * order).  The CTE is MATERIALIZED so the filtered count runs once.
+ */
+#define COLLECTION_SQL(KEY, NULLS) \
+	"WITH c AS MATERIALIZED (" \
+	"  SELECT id, slug, name, description, color_scheme->>'primary' AS pri," \
+	"    color_scheme->>'accent' AS acc, thumbnail_url, banner_image_url," \
+	"    CASE WHEN $3 = '' THEN video_count ELSE (SELECT count(*) FROM videos k" \
+	"      WHERE k.collection_id = collections.id AND k.is_published AND k.deleted_at IS NULL" \
+	"      AND " QUALITY("k") ") END AS total" \
+	"  FROM collections WHERE slug = $1 AND deleted_at IS NULL AND is_active)" \
+	" SELECT c.slug, c.name, c.description, c.pri, c.acc, c.thumbnail_url, c.banner_image_url," \
+	"  c.total, " CARD("v") \
+	" FROM c LEFT JOIN LATERAL (" \
+	"   SELECT v.* FROM (SELECT k.id FROM videos k" \
+	"     WHERE k.collection_id = c.id AND k.is_published AND k.deleted_at IS NULL" \
+	"     AND " QUALITY("k") \
+	"     ORDER BY k." KEY NULLS ", k.id LIMIT 24 OFFSET $2) ids" \
+	"   JOIN videos v ON v.id = ids.id) v ON true" \
+	" ORDER BY v." KEY NULLS ", v.id"
+
+/*
+ * Performer page, statement 2: $1 performer id, $2 offset.  Rows ordered
+ * by (kind, ord): kind 'v' the filmography page (24 live videos sorted by
+ * KEY), kind 'p' the photo gallery (up to 48, non-deleted, in sort order).
+ * 0 kind, 1 ord, 2.. card, 11 url, 12 thumbnail_url, 13 alt_text,
+ * 14 width, 15 height, 16 photo_type.
+ */
+#define PERFORMER_SQL(KEY) \
+	"SELECT 'v' AS kind, row_number() OVER (ORDER BY v." KEY ", v.id), " CARD("v") "," \
+	"  NULL, NULL, NULL, NULL, NULL, NULL" \
+	" FROM (SELECT * FROM videos v" \
+	"  WHERE v.id IN (SELECT video_id FROM video_performers WHERE performer_id = $1)" \
+	"    AND v.is_published AND v.deleted_at IS NULL" \
+	"  ORDER BY v." KEY ", v.id LIMIT 24 OFFSET $2) v" \
+	" UNION ALL " \
+	"(SELECT 'p', row_number() OVER (ORDER BY sort_order NULLS LAST, id)," \
+	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+	"  url, thumbnail_url, alt_text, width, height, photo_type" \
+	" FROM photos WHERE performer_id = $1 AND deleted_at IS NULL" \
+	" ORDER BY sort_order NULLS LAST, id LIMIT 48)" \
+	" ORDER BY 1, 2"
+/* ---- end pages: shared column blocks ---- */
+
 const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	[DB_PING] = {"ping", "SELECT 1", 0, DB_IDEMPOTENT},
+
+	/* ---- pages (pages/home.c, collection.c, video.c, performer.c) ---- */
+
+	/*
+	 * Home: one statement, rows ordered by (kind, ord).
+	 * kind 0: the active collections in sort_order with their featured
+	 * video if live; 1: the 12 newest live videos (idx_videos_live_newest);
+	 * 2: the 12 most viewed (idx_videos_live_views).
+	 * Columns: 0 kind, 1 ord, 2 slug, 3 name, 4 description, 5 primary,
+	 * 6 accent, 7 thumbnail_url, 8 banner_image_url, 9 video_count, 10.. card.
+	 */
+	[DB_HOME] = {"home",
+	    "SELECT 0 AS kind, c.ord, c.slug, c.name, c.description,"
+	    "  c.color_scheme->>'primary', c.color_scheme->>'accent',"
+	    "  c.thumbnail_url, c.banner_image_url, c.video_count, " CARD("v")
+	    " FROM (SELECT *, row_number() OVER (ORDER BY sort_order NULLS LAST, name, id) AS ord"
+	    "       FROM collections WHERE deleted_at IS NULL AND is_active) c"
+	    " LEFT JOIN videos v ON v.id = c.featured_video_id AND v.is_published AND v.deleted_at IS NULL"
+	    " UNION ALL "
+	    "SELECT 1, row_number() OVER (ORDER BY v.release_date DESC, v.id),"
+	    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " CARD("v")
+	    " FROM (SELECT * FROM videos WHERE is_published AND deleted_at IS NULL"
+	    "       ORDER BY release_date DESC, id LIMIT " HOME_ROW ") v"
+	    " UNION ALL "
+	    "SELECT 2, row_number() OVER (ORDER BY v.view_count DESC, v.id),"
+	    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " CARD("v")
+	    " FROM (SELECT * FROM videos WHERE is_published AND deleted_at IS NULL"
+	    "       ORDER BY view_count DESC, id LIMIT " HOME_ROW ") v"
+	    " ORDER BY 1, 2",
+	    0, DB_IDEMPOTENT},
+
+	[DB_COLLECTION_NEWEST] = {"collection_newest",
+	    COLLECTION_SQL("release_date DESC", ""), 3, DB_IDEMPOTENT},
+	[DB_COLLECTION_VIEWS] = {"collection_views",
+	    COLLECTION_SQL("view_count DESC", ""), 3, DB_IDEMPOTENT},
+	[DB_COLLECTION_RATING] = {"collection_rating",
+	    COLLECTION_SQL("rating DESC", " NULLS LAST"), 3, DB_IDEMPOTENT},
+	[DB_COLLECTION_DURATION] = {"collection_duration",
+	    COLLECTION_SQL("duration_seconds DESC", " NULLS LAST"), 3, DB_IDEMPOTENT},
+
+	/* /collections.css: every collection's colours (a handful of rows). */
+	[DB_COLLECTION_THEMES] = {"collection_themes",
+	    "SELECT slug, color_scheme->>'primary', color_scheme->>'accent'"
+	    " FROM collections WHERE deleted_at IS NULL ORDER BY slug",
+	    0, DB_IDEMPOTENT},
+
+	/*
+	 * Video page, statement 1: $1 slug.  One row if the video is live.
+	 * 0 id, 1 slug, 2 title, 3 description, 4 release_date, 5 duration,
+	 * 6 has_480p, 7 has_720p, 8 has_1080p, 9 has_4k, 10 thumbnail_url,
+	 * 11 view_count, 12 rating, 13 published_at (ISO 8601 UTC),
+	 * 14 collection id, 15 collection slug, 16 collection name (NULL when
+	 * the collection is hidden), 17..19 the non-deleted performers' slugs,
+	 * names and profile photos as text[] in billing order (NULL if none).
+	 * Never legal names or dates of birth.
+	 */
+	[DB_VIDEO] = {"video",
+	    "SELECT v.id, v.slug, v.title, v.description, v.release_date, v.duration_seconds,"
+	    "  v.has_480p, v.has_720p, v.has_1080p, v.has_4k, v.thumbnail_url, v.view_count, v.rating,"
+	    "  to_char(v.published_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	    "  c.id, c.slug, c.name, pf.slugs, pf.names, pf.photos"
+	    " FROM videos v"
+	    " LEFT JOIN collections c ON c.id = v.collection_id AND c.deleted_at IS NULL AND c.is_active"
+	    " LEFT JOIN LATERAL ("
+	    "   SELECT array_agg(p.slug ORDER BY vp.billing_order NULLS LAST, p.name) AS slugs,"
+	    "          array_agg(p.name ORDER BY vp.billing_order NULLS LAST, p.name) AS names,"
+	    "          array_agg(p.profile_photo_url ORDER BY vp.billing_order NULLS LAST, p.name) AS photos"
+	    "   FROM video_performers vp JOIN performers p ON p.id = vp.performer_id"
+	    "   WHERE vp.video_id = v.id AND p.deleted_at IS NULL) pf ON true"
+	    " WHERE v.slug = $1 AND v.is_published AND v.deleted_at IS NULL",
+	    1, DB_IDEMPOTENT},
+
+	/*
+	 * Video page, statement 2: $1 video id, $2 collection id (may be NULL),
+	 * $3 a batch of views to record (uuid[], usually '{}': pages/view.h).
+	 * Rows ordered by (kind, ord).  kind 'p': the video's photos (stills and
+	 * behind the scenes) in sort order; kind 'r': up to 8 related live
+	 * videos, those sharing a non-deleted performer first (most viewed
+	 * first), then the most viewed of the same collection.
+	 * 0 kind, 1 ord, 2.. card, 11 url, 12 thumbnail_url, 13 alt_text,
+	 * 14 width, 15 height, 16 photo_type.
+	 * Not idempotent: it may insert the view batch.
+	 */
+	[DB_VIDEO_EXTRAS] = {"video_extras",
+	    "WITH counted AS ("
+	    "  INSERT INTO video_view_events (video_id) SELECT unnest($3::uuid[])"
+	    "), by_perf AS ("
+	    "  SELECT v.id, 0 AS grp, v.view_count FROM videos v"
+	    "  WHERE v.id IN (SELECT o.video_id FROM video_performers me"
+	    "                 JOIN performers p ON p.id = me.performer_id AND p.deleted_at IS NULL"
+	    "                 JOIN video_performers o ON o.performer_id = me.performer_id"
+	    "                 WHERE me.video_id = $1 AND o.video_id <> $1)"
+	    "    AND v.is_published AND v.deleted_at IS NULL"
+	    "  ORDER BY v.view_count DESC, v.id LIMIT 8"
+	    "), by_coll AS ("
+	    "  SELECT id, 1 AS grp, view_count FROM videos"
+	    "  WHERE collection_id = $2 AND is_published AND deleted_at IS NULL AND id <> $1"
+	    "  ORDER BY view_count DESC, id LIMIT 8"
+	    "), rel AS ("
+	    "  SELECT DISTINCT ON (id) id, grp, view_count FROM"
+	    "    (SELECT * FROM by_perf UNION ALL SELECT * FROM by_coll) x ORDER BY id, grp"
+	    ")"
+	    " SELECT 'r' AS kind, row_number() OVER (ORDER BY r.grp, r.view_count DESC, r.id), " CARD("v") ","
+	    "  NULL, NULL, NULL, NULL, NULL, NULL"
+	    " FROM (SELECT * FROM rel ORDER BY grp, view_count DESC, id LIMIT 8) r JOIN videos v ON v.id = r.id"
+	    " UNION ALL "
+	    "(SELECT 'p', row_number() OVER (ORDER BY sort_order NULLS LAST, id),"
+	    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+	    "  url, thumbnail_url, alt_text, width, height, photo_type"
+	    " FROM photos WHERE video_id = $1 AND deleted_at IS NULL"
+	    " ORDER BY sort_order NULLS LAST, id LIMIT 48)"
+	    " ORDER BY 1, 2",
+	    3, 0},
+
+	/*
+	 * Performer page, statement 1: $1 slug.  One row if not deleted.
+	 * 0 id, 1 slug, 2 name, 3 bio, 4 profile_photo_url, 5 cover_photo_url,
+	 * 6 video_count (live videos), 7..9 social links' platforms, handles
+	 * and urls as text[] in display order.  Never legal_name nor
+	 * date_of_birth.
+	 */
+	[DB_PERFORMER] = {"performer",
+	    "SELECT p.id, p.slug, p.name, p.bio, p.profile_photo_url, p.cover_photo_url, p.video_count,"
+	    "  s.platforms, s.handles, s.urls"
+	    " FROM performers p LEFT JOIN LATERAL ("
+	    "   SELECT array_agg(platform ORDER BY sort_order NULLS LAST, platform) AS platforms,"
+	    "          array_agg(handle ORDER BY sort_order NULLS LAST, platform) AS handles,"
+	    "          array_agg(url ORDER BY sort_order NULLS LAST, platform) AS urls"
+	    "   FROM social_media_links WHERE performer_id = p.id) s ON true"
+	    " WHERE p.slug = $1 AND p.deleted_at IS NULL",
+	    1, DB_IDEMPOTENT},
+
+	[DB_PERFORMER_NEWEST] = {"performer_newest",
+	    PERFORMER_SQL("release_date DESC"), 2, DB_IDEMPOTENT},
+	[DB_PERFORMER_VIEWS] = {"performer_views",
+	    PERFORMER_SQL("view_count DESC"), 2, DB_IDEMPOTENT},
+	/* ---- end pages ---- */
 };

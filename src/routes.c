@@ -23,9 +23,27 @@ static const struct param test_echo_params[TEST_ECHO__MAX] = {
 };
 #endif
 
+/* ---- pages ---- */
+static const struct param collection_params[COLLECTION__MAX] = {
+	[COLLECTION_SORT]    = {"sort", PARAM_QUERY, V_ENUM(COLLECTION_SORTS), 0},
+	[COLLECTION_QUALITY] = {"quality", PARAM_QUERY, V_ENUM(COLLECTION_QUALITIES), 0},
+	[COLLECTION_PAGE]    = {"page", PARAM_QUERY, V_INT(1, PAGES_PAGE_MAX), 0},
+};
+static const struct param performer_params[PERFORMER__MAX] = {
+	[PERFORMER_SORT] = {"sort", PARAM_QUERY, V_ENUM(PERFORMER_SORTS), 0},
+	[PERFORMER_PAGE] = {"page", PARAM_QUERY, V_INT(1, PAGES_PAGE_MAX), 0},
+};
+/* ---- end pages ---- */
+
 const struct route routes_table[] = {
 	{HTTP_M(HTTP_GET), "/", AUTH_NONE, page_home, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/collections.css", AUTH_NONE, page_collection_themes, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/collections/{slug:slug}", AUTH_NONE, page_collection,
+	    collection_params, COLLECTION__MAX, 0},
 	{HTTP_M(HTTP_GET), "/healthz", AUTH_NONE, page_healthz, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/performers/{slug:slug}", AUTH_NONE, page_performer,
+	    performer_params, PERFORMER__MAX, 0},
+	{HTTP_M(HTTP_GET), "/videos/{slug:slug}", AUTH_NONE, page_video, NULL, 0, 0},
 #ifdef MARQUEE_TEST_ROUTES
 	{HTTP_M(HTTP_GET), "/__test/crash", AUTH_NONE, page_test_crash, NULL, 0, 0},
 	{HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST), "/__test/echo", AUTH_NONE, page_test_echo,

@@ -9,9 +9,9 @@
  * path a dead worker was serving.  Only the worker writes its slot while it
  * runs; only the master writes it between workers.
  *
- * Signals (installed before libfcgi sees any): SIGTERM, SIGQUIT and SIGINT
- * mean "finish the request in flight, then exit 0"; SIGHUP (the master's
- * business) and SIGPIPE (a client that went away) are ignored.
+ * Signals (installed before libfcgi sees any): SIGTERM, SIGQUIT, SIGINT and
+ * SIGUSR1 mean "finish the request in flight, then exit 0"; SIGHUP (the
+ * master's business) and SIGPIPE (a client that went away) are ignored.
  */
 #ifndef MARQUEE_WORKER_H
 #define MARQUEE_WORKER_H

@@ -15,8 +15,42 @@ struct response;
 /* GET /healthz: 200 "ok" when the database answers, 503 otherwise (health.c). */
 int page_healthz(struct app *app, struct request *req, struct response *resp);
 
-/* GET /: the home page (home.c). */
+/* GET /: collections, newest and most viewed rows (home.c). */
 int page_home(struct app *app, struct request *req, struct response *resp);
+
+/* ---- pages: catalog content pages (issue 5) ---- */
+
+/*
+ * Highest page number a catalog grid accepts (collection, filmography).
+ * Why: far beyond any real listing (10,000 pages of 24 = 240,000 videos),
+ * and a bound keeps OFFSET arithmetic small; larger numbers are a 400.
+ */
+#define PAGES_PAGE_MAX 10000
+
+/* Sort orders of the collection grid, in the order of its route's V_ENUM (index = enum value). */
+enum collection_sort { COLL_SORT_NEWEST, COLL_SORT_VIEWS, COLL_SORT_RATING, COLL_SORT_DURATION, COLL_SORT__MAX };
+#define COLLECTION_SORTS "newest", "views", "rating", "duration"
+#define COLLECTION_QUALITIES "4k", "1080p", "720p", "480p"
+enum collection_param { COLLECTION_SORT, COLLECTION_QUALITY, COLLECTION_PAGE, COLLECTION__MAX };
+
+/* Sort orders of a performer's filmography (index = enum value). */
+enum performer_sort { PERF_SORT_NEWEST, PERF_SORT_VIEWS, PERF_SORT__MAX };
+#define PERFORMER_SORTS "newest", "views"
+enum performer_param { PERFORMER_SORT, PERFORMER_PAGE, PERFORMER__MAX };
+
+/* GET /collections/{slug}: header in the collection's colours, sortable, filterable grid (collection.c). */
+int page_collection(struct app *app, struct request *req, struct response *resp);
+
+/* GET /collections.css: one class per collection with its validated colours (collection.c). */
+int page_collection_themes(struct app *app, struct request *req, struct response *resp);
+
+/* GET /videos/{slug}: a live video, its performers, photos, related videos (video.c). */
+int page_video(struct app *app, struct request *req, struct response *resp);
+
+/* GET /performers/{slug}: profile, links, filmography, gallery (performer.c). */
+int page_performer(struct app *app, struct request *req, struct response *resp);
+
+/* ---- end pages ---- */
 
 #ifdef MARQUEE_TEST_ROUTES
 /*
