@@ -29,6 +29,7 @@ struct db {
 	int                  unavailable;
 	char                 sqlstate[6];
 	long long            retry_at_ms;   /* monotonic; no connect attempt before */
+	unsigned long        nexec;         /* db_exec calls so far (db_exec_count) */
 };
 
 static long long
@@ -211,6 +212,7 @@ db_exec(struct db *db, struct arena *a, enum db_stmt s, int nparams,
 {
 	db->unavailable = 0;
 	db->sqlstate[0] = '\0';
+	db->nexec++;
 	if ((unsigned)s >= DB_STMT__MAX || nparams != db_stmts[s].nparams) {
 		log_error("db: statement %d called with %d parameters", (int)s, nparams);
 		return NULL;
@@ -246,6 +248,12 @@ db_exec(struct db *db, struct arena *a, enum db_stmt s, int nparams,
 		if (o != OUT_LOST || attempt > 0 || was_in_tx || !(def->flags & DB_IDEMPOTENT))
 			return NULL;
 	}
+}
+
+unsigned long
+db_exec_count(const struct db *db)
+{
+	return db->nexec;
 }
 
 int

@@ -6,7 +6,9 @@
  */
 #include "http.h"
 
+#include "app.h"
 #include "arena.h"
+#include "db.h"
 #include "log.h"
 #include "router.h"
 
@@ -137,6 +139,9 @@ http_serve_routes(const struct route *table, size_t n, struct app *app, struct a
 
 	const char *why = NULL;
 	unsigned allow = 0;
+#ifdef MARQUEE_TEST_ROUTES
+	unsigned long nexec0 = app && app->db ? db_exec_count(app->db) : 0;
+#endif
 	if (bs == BODY_TOO_BIG) {
 		st = 413;
 		why = "The request body is larger than this site accepts.";
@@ -157,5 +162,11 @@ http_serve_routes(const struct route *table, size_t n, struct app *app, struct a
 		if (st == 405)
 			resp_header(resp, "Allow", router_allow_header(a, allow));
 	}
+#ifdef MARQUEE_TEST_ROUTES
+	/* Test builds say how many statements the request ran (test_catalog.sh: at most 2 per page). */
+	if (app && app->db)
+		resp_header(resp, "X-Marquee-Queries",
+		    arena_printf(a, "%lu", db_exec_count(app->db) - nexec0));
+#endif
 	resp_finish(req, resp);
 }

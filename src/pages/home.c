@@ -1,19 +1,84 @@
 /*
- * home.c - GET /: placeholder home page until the catalog (issue 5)
- * replaces it.  Renders the "home" template; without templates (unit tests)
- * a plain built-in page.
+ * home.c - GET /: the active collections in sort_order (each in its own
+ * colours, with its featured video when that one is live), then a row of
+ * the newest releases and a row of the most viewed videos.
+ *
+ * One SQL round trip (DB_HOME).  The page is the same for every anonymous
+ * visitor and cached publicly.  For a signed-in member issue 6 adds
+ * "continue_row" ({"videos": [cards]}) to the context; the template shows
+ * that row only when the key is present, so nothing here pretends to have
+ * a member's history.
  */
 #include "pages/pages.h"
 
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "config.h"
+#include "db.h"
 #include "http.h"
+#include "pages/catalog_util.h"
+
+/* Columns of DB_HOME (db_stmts.c). */
+enum { H_KIND, H_ORD, H_SLUG, H_NAME, H_DESC, H_PRIMARY, H_ACCENT, H_THUMB, H_BANNER, H_COUNT, H_CARD };
+
+static json_t *
+collection_tile(const PGresult *r, int i)
+{
+	const char *slug = PQgetvalue(r, i, H_SLUG);
+	json_t *c = json_object();
+	json_object_set_new(c, "slug", cat_col_str(r, i, H_SLUG));
+	json_object_set_new(c, "href", json_sprintf("/collections/%s", slug));
+	json_object_set_new(c, "name", cat_col_str(r, i, H_NAME));
+	json_object_set_new(c, "description", cat_col_str(r, i, H_DESC));
+	json_object_set_new(c, "theme_class", json_sprintf("theme-%s", slug));
+	const char *thumb = PQgetvalue(r, i, H_THUMB);
+	if (cat_safe_src(thumb, strlen(thumb)))
+		json_object_set_new(c, "thumb", json_string(thumb));
+	char count[32];
+	long long n = cat_col_ll(r, i, H_COUNT);
+	cat_thousands(count, sizeof count, n);
+	json_object_set_new(c, "count", json_string(count));
+	json_object_set_new(c, "count_one", json_boolean(n == 1));
+	json_t *featured = cat_card(r, i, H_CARD);
+	if (featured)
+		json_object_set_new(c, "featured", featured);
+	return c;
+}
 
 int
 page_home(struct app *app, struct request *req, struct response *resp)
 {
-	if (resp_render(app, req, resp, "home", NULL) == 0)
-		return 0;
-	resp_text(resp, 200, "text/html; charset=utf-8",
-	    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Marquee</title>"
-	    "</head><body><main id=\"content\"><h1>Marquee</h1></main></body></html>\n");
-	return 0;
+	PGresult *r = db_exec(app->db, req->arena, DB_HOME, 0, NULL);
+	if (r == NULL)
+		return cat_db_error(app);
+
+	json_t *rows[3] = {json_array(), json_array(), json_array()};
+	const char *first_thumb = NULL;    /* og:image: the first collection's picture */
+	for (int i = 0; i < PQntuples(r); i++) {
+		long long kind = cat_col_ll(r, i, H_KIND);
+		if (kind == 0) {
+			if (first_thumb == NULL && !PQgetisnull(r, i, H_THUMB))
+				first_thumb = PQgetvalue(r, i, H_THUMB);
+			json_array_append_new(rows[0], collection_tile(r, i));
+		} else if (kind == 1 || kind == 2) {
+			json_t *card = cat_card(r, i, H_CARD);
+			if (card)
+				json_array_append_new(rows[kind], card);
+		}
+	}
+
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "collections", rows[0]);
+	cat_set_list(ctx, "newest", rows[1]);
+	cat_set_list(ctx, "popular", rows[2]);
+	json_object_set_new(ctx, "ncollections", json_integer((json_int_t)json_array_size(rows[0])));
+	const char *name = app->cfg && app->cfg->site_name ? app->cfg->site_name : "Marquee";
+	cat_page_meta(ctx, app, req->arena, name,
+	    arena_printf(req->arena, "%s: films for adults from independent studios, in %zu collections.",
+	        name, json_array_size(rows[0])),
+	    "/", "website", first_thumb);
+	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
+	return resp_render(app, req, resp, "home", ctx) == 0 ? 0 : 500;
 }

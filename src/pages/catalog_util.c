@@ -1,0 +1,459 @@
+/*
+ * catalog_util.c - see catalog_util.h.
+ */
+#include "pages/catalog_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+
+/* ---------------------------------------------------------------- colours */
+
+/* Used when a collection has no valid colour scheme: the site's own accent on its raised background. */
+#define DEFAULT_PRIMARY "#1c1c22"
+#define DEFAULT_ACCENT  "#ff6b8a"
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+cat_hex_colour(const char *s, unsigned char rgb[3])
+{
+	if (s == NULL || s[0] != '#')
+		return 0;
+	size_t n = strlen(s + 1);
+	if (n != 3 && n != 6)
+		return 0;
+	int d[6];
+	for (size_t i = 0; i < n; i++)
+		if ((d[i] = hexval(s[1 + i])) < 0)
+			return 0;
+	for (int i = 0; i < 3; i++)
+		rgb[i] = (unsigned char)(n == 3 ? d[i] * 17 : d[2 * i] * 16 + d[2 * i + 1]);
+	return 1;
+}
+
+/* x^(1/5) for x in (0, 1] by Newton's method: the build links no libm for one pow(). */
+static double
+fifth_root(double x)
+{
+	double y = 1.0;
+	for (int i = 0; i < 60; i++) {
+		double y4 = y * y * y * y;
+		double next = (4.0 * y + x / y4) / 5.0;
+		if (next == y)
+			break;
+		y = next;
+	}
+	return y;
+}
+
+/* The sRGB transfer function: ((v + 0.055) / 1.055)^2.4 above the linear segment. */
+static double
+channel(unsigned char c)
+{
+	double v = c / 255.0;
+	if (v <= 0.04045)
+		return v / 12.92;
+	double b = (v + 0.055) / 1.055, r = fifth_root(b);
+	return b * b * r * r;    /* b^2.4 = b^2 * b^0.4 */
+}
+
+double
+cat_luminance(const unsigned char rgb[3])
+{
+	return 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]);
+}
+
+double
+cat_contrast(const unsigned char a[3], const unsigned char b[3])
+{
+	double la = cat_luminance(a), lb = cat_luminance(b);
+	if (la < lb) {
+		double t = la;
+		la = lb;
+		lb = t;
+	}
+	return (la + 0.05) / (lb + 0.05);
+}
+
+static void
+hex6(char out[8], const unsigned char rgb[3])
+{
+	snprintf(out, 8, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
+}
+
+static void
+text_on(char out[8], const unsigned char bg[3])
+{
+	static const unsigned char black[3] = {0, 0, 0}, white[3] = {255, 255, 255};
+	hex6(out, cat_contrast(bg, black) >= cat_contrast(bg, white) ? black : white);
+}
+
+int
+cat_palette_from(const char *primary, const char *accent, struct cat_palette *p)
+{
+	unsigned char pr[3], ac[3];
+	int ok = cat_hex_colour(primary, pr) && cat_hex_colour(accent, ac);
+	if (!ok) {
+		cat_hex_colour(DEFAULT_PRIMARY, pr);
+		cat_hex_colour(DEFAULT_ACCENT, ac);
+	}
+	hex6(p->primary, pr);
+	hex6(p->accent, ac);
+	text_on(p->on_primary, pr);
+	text_on(p->on_accent, ac);
+	return ok;
+}
+
+/* ---------------------------------------------------------------- URLs */
+
+/* Longest URL we render: far above any real link, and it bounds the page size. */
+#define URL_MAX 2048
+
+static int
+url_chars_ok(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' ||
+		    c == '\\' || c == '`')
+			return 0;
+	}
+	return 1;
+}
+
+int
+cat_safe_url(const char *s, size_t len)
+{
+	if (s == NULL || len == 0 || len > URL_MAX || !url_chars_ok(s, len))
+		return 0;
+	size_t skip;
+	if (len > 8 && strncmp(s, "https://", 8) == 0)
+		skip = 8;
+	else if (len > 7 && strncmp(s, "http://", 7) == 0)
+		skip = 7;
+	else
+		return 0;
+	/* The host: at least one character before the path, query or fragment, never empty or "@". */
+	const char *h = s + skip, *end = s + len;
+	const char *hend = h;
+	while (hend < end && *hend != '/' && *hend != '?' && *hend != '#')
+		hend++;
+	if (hend == h)
+		return 0;
+	const char *at = memchr(h, '@', (size_t)(hend - h));
+	if (at && at + 1 == hend)
+		return 0;
+	return 1;
+}
+
+int
+cat_safe_src(const char *s, size_t len)
+{
+	if (s && len >= 2 && s[0] == '/' && s[1] != '/')
+		return len <= URL_MAX && url_chars_ok(s, len);
+	return cat_safe_url(s, len);
+}
+
+/* ---------------------------------------------------------------- JSON-LD */
+
+void
+cat_jsonld_escape(struct buf *out, const char *j, size_t len)
+{
+	size_t from = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)j[i];
+		const char *esc = NULL;
+		size_t skip = 1;
+		if (c == '<')
+			esc = "\\u003c";
+		else if (c == '>')
+			esc = "\\u003e";
+		else if (c == '&')
+			esc = "\\u0026";
+		else if (c == 0xe2 && i + 2 < len && (unsigned char)j[i + 1] == 0x80 &&
+		    ((unsigned char)j[i + 2] == 0xa8 || (unsigned char)j[i + 2] == 0xa9)) {
+			/* U+2028/U+2029 end a line in older JavaScript parsers. */
+			esc = (unsigned char)j[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+			skip = 3;
+		}
+		if (esc) {
+			buf_append(out, j + from, i - from);
+			buf_puts(out, esc);
+			i += skip - 1;
+			from = i + 1;
+		}
+	}
+	buf_append(out, j + from, len - from);
+}
+
+static int
+dump_to_buf(const char *p, size_t n, void *ud)
+{
+	buf_append(ud, p, n);
+	return 0;
+}
+
+char *
+cat_jsonld(struct arena *a, json_t *obj)
+{
+	struct buf raw = BUF_INIT, esc = BUF_INIT;
+	json_dump_callback(obj, dump_to_buf, &raw, JSON_COMPACT | JSON_ENCODE_ANY);
+	cat_jsonld_escape(&esc, raw.data ? raw.data : "", raw.len);
+	char *s = arena_memdup(a, esc.data ? esc.data : "", esc.len + 1);
+	buf_free(&raw);
+	buf_free(&esc);
+	return s;
+}
+
+/* ---------------------------------------------------------------- text[] */
+
+long
+cat_pg_array(struct arena *a, const char *t, char ***out)
+{
+	size_t len = strlen(t);
+	if (len < 2 || t[0] != '{' || t[len - 1] != '}')
+		return -1;
+	/* Upper bound of elements: one more than the commas. */
+	size_t cap = 1;
+	for (size_t i = 1; i + 1 < len; i++)
+		cap += t[i] == ',';
+	char **v = arena_calloc(a, cap, sizeof *v);
+	char *scratch = arena_alloc(a, len);
+	long n = 0;
+	size_t i = 1;
+	if (len == 2) {
+		*out = v;
+		return 0;
+	}
+	for (;;) {
+		size_t o = 0;
+		int quoted = t[i] == '"';
+		if (quoted) {
+			for (i++; i < len - 1 && t[i] != '"'; i++) {
+				if (t[i] == '\\' && i + 1 < len - 1)
+					i++;
+				scratch[o++] = t[i];
+			}
+			if (t[i] != '"')
+				return -1;
+			i++;
+			v[n++] = arena_memdup(a, scratch, o + 1);
+			v[n - 1][o] = '\0';
+		} else {
+			size_t s = i;
+			while (i < len - 1 && t[i] != ',') {
+				if (t[i] == '{' || t[i] == '"' || t[i] == '\\')
+					return -1;    /* nested arrays and stray quotes are not ours */
+				i++;
+			}
+			if (i == s)
+				return -1;
+			if (i - s == 4 && memcmp(t + s, "NULL", 4) == 0)
+				v[n++] = NULL;
+			else
+				v[n++] = arena_strndup(a, t + s, i - s);
+		}
+		if (i == len - 1)
+			break;
+		if (t[i] != ',')
+			return -1;
+		i++;
+	}
+	*out = v;
+	return n;
+}
+
+/* ---------------------------------------------------------------- formats */
+
+void
+cat_duration(char *out, size_t outlen, long long s)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 3600)
+		snprintf(out, outlen, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(out, outlen, "%lld:%02lld", s / 60, s % 60);
+}
+
+void
+cat_iso_duration(char *out, size_t outlen, long long s)
+{
+	if (s < 0)
+		s = 0;
+	long long h = s / 3600, m = s / 60 % 60, sec = s % 60;
+	int n = snprintf(out, outlen, "PT");
+	if (h)
+		n += snprintf(out + n, outlen - (size_t)n, "%lldH", h);
+	if (m)
+		n += snprintf(out + n, outlen - (size_t)n, "%lldM", m);
+	if (sec || (!h && !m))
+		snprintf(out + n, outlen - (size_t)n, "%lldS", sec);
+}
+
+void
+cat_thousands(char *out, size_t outlen, long long v)
+{
+	char digits[24];
+	int neg = v < 0;
+	unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	int nd = snprintf(digits, sizeof digits, "%llu", u);
+	size_t o = 0;
+	if (neg && o + 1 < outlen)
+		out[o++] = '-';
+	for (int i = 0; i < nd && o + 1 < outlen; i++) {
+		if (i > 0 && (nd - i) % 3 == 0 && o + 2 < outlen)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
+/* ---------------------------------------------------------------- pagination */
+
+long long
+cat_page_count(long long total)
+{
+	if (total <= 0)
+		return 1;
+	return (total + CAT_PAGE_SIZE - 1) / CAT_PAGE_SIZE;
+}
+
+/* ---------------------------------------------------------------- rows */
+
+json_t *
+cat_col_str(const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return json_null();
+	json_t *s = json_stringn(PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+	return s ? s : json_string("");
+}
+
+long long
+cat_col_ll(const PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return 0;
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+json_t *
+cat_col_int(const PGresult *r, int row, int col)
+{
+	return json_integer(cat_col_ll(r, row, col));
+}
+
+int
+cat_col_bool(const PGresult *r, int row, int col)
+{
+	return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
+}
+
+json_t *
+cat_card(const PGresult *r, int row, int c)
+{
+	if (PQgetisnull(r, row, c))
+		return NULL;
+	json_t *o = json_object();
+	const char *slug = PQgetvalue(r, row, c);
+	json_object_set_new(o, "slug", json_stringn(slug, (size_t)PQgetlength(r, row, c)));
+	json_object_set_new(o, "href", json_sprintf("/videos/%s", slug));
+	json_object_set_new(o, "title", cat_col_str(r, row, c + 1));
+	const char *thumb = PQgetvalue(r, row, c + 2);
+	if (cat_safe_src(thumb, (size_t)PQgetlength(r, row, c + 2)))
+		json_object_set_new(o, "thumb", json_string(thumb));
+	char d[24];
+	if (!PQgetisnull(r, row, c + 3)) {
+		cat_duration(d, sizeof d, cat_col_ll(r, row, c + 3));
+		json_object_set_new(o, "duration", json_string(d));
+	}
+	json_object_set_new(o, "release_date", cat_col_str(r, row, c + 4));
+	cat_thousands(d, sizeof d, cat_col_ll(r, row, c + 5));
+	json_object_set_new(o, "views", json_string(d));
+	if (!PQgetisnull(r, row, c + 6))
+		json_object_set_new(o, "rating", cat_col_str(r, row, c + 6));
+	if (cat_col_bool(r, row, c + 7))
+		json_object_set_new(o, "quality", json_string("4K"));
+	else if (cat_col_bool(r, row, c + 8))
+		json_object_set_new(o, "quality", json_string("HD"));
+	return o;
+}
+
+void
+cat_set_list(json_t *obj, const char *key, json_t *list)
+{
+	if (json_array_size(list) > 0) {
+		char flag[64];
+		snprintf(flag, sizeof flag, "has_%s", key);
+		json_object_set_new(obj, flag, json_true());
+	}
+	json_object_set_new(obj, key, list);
+}
+
+/* ---------------------------------------------------------------- pages */
+
+char *
+cat_abs_url(const struct app *app, struct arena *a, const char *path)
+{
+	const char *base = app && app->cfg && app->cfg->base_url ? app->cfg->base_url : "";
+	size_t blen = strlen(base);
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	return arena_printf(a, "%.*s%s", (int)blen, base, path);
+}
+
+int
+cat_db_error(const struct app *app)
+{
+	return db_last_unavailable(app->db) ? 503 : 500;
+}
+
+const char *
+cat_truncate(struct arena *a, const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return s;
+	/* Back up over continuation bytes so no character is split. */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	while (max > 0 && s[max - 1] == ' ')
+		max--;
+	return arena_printf(a, "%.*s\xe2\x80\xa6", (int)max, s);
+}
+
+/* Longest meta description: search engines show about 160 characters. */
+#define META_DESCRIPTION_MAX 300
+
+void
+cat_page_meta(json_t *ctx, const struct app *app, struct arena *a, const char *title,
+    const char *description, const char *path, const char *og_type, const char *image)
+{
+	const char *url = cat_abs_url(app, a, path);
+	json_object_set_new(ctx, "title", json_string(title));
+	json_object_set_new(ctx, "description",
+	    json_string(cat_truncate(a, description ? description : title, META_DESCRIPTION_MAX)));
+	json_object_set_new(ctx, "canonical_url", json_string(url));
+	json_t *og = json_pack("{s:s, s:s, s:s}", "title", title, "type", og_type, "url", url);
+	if (image && cat_safe_src(image, strlen(image)))
+		json_object_set_new(og, "image", json_string(image[0] == '/' ? cat_abs_url(app, a, image) : image));
+	json_object_set_new(ctx, "og", og);
+}

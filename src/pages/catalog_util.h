@@ -1,0 +1,189 @@
+/*
+ * catalog_util.h - helpers shared by the catalog pages (home, collection,
+ * video, performer; the discovery pages search, performers index, sitemap).
+ *
+ * Two kinds of things live here:
+ *  - pure functions (no I/O, no global state; unit-tested in
+ *    tests/unit/test_catalog_util.c): colours and WCAG contrast, URL
+ *    safety, JSON-LD escaping, PostgreSQL text[] parsing, durations and
+ *    numbers for display; (numbered pagination is pages/pager.h);
+ *  - row-to-JSON builders for the page contexts, which read a PGresult the
+ *    way the statements in db_stmts.c lay their columns out (the "card"
+ *    block), so every grid of videos renders through one partial
+ *    (templates/video-card.mustache) from one builder.
+ *
+ * Nothing here runs SQL or renders templates.  Strings returned live in
+ * the arena passed in; json_t values are new references owned by the caller.
+ */
+#ifndef MARQUEE_CATALOG_UTIL_H
+#define MARQUEE_CATALOG_UTIL_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+struct app;
+struct arena;
+struct buf;
+
+/* ---------------------------------------------------------------- colours */
+
+/*
+ * Parse "#rgb" or "#rrggbb" (either case) into rgb[0..2].
+ * Returns 1 if valid, 0 if not (rgb untouched).
+ */
+int cat_hex_colour(const char *s, unsigned char rgb[3]);
+
+/* WCAG 2.x relative luminance of an sRGB colour, 0.0 (black) .. 1.0 (white). */
+double cat_luminance(const unsigned char rgb[3]);
+
+/* WCAG contrast ratio of two colours, 1.0 .. 21.0 (order does not matter). */
+double cat_contrast(const unsigned char a[3], const unsigned char b[3]);
+
+/*
+ * A collection's palette, every value a validated lowercase "#rrggbb".
+ * Text colours are black or white, whichever contrasts more with the
+ * background: the better of the two always reaches at least 4.58:1, so WCAG
+ * AA (4.5:1) holds whatever colours the database holds.
+ */
+struct cat_palette {
+	char primary[8], on_primary[8];
+	char accent[8], on_accent[8];
+};
+
+/*
+ * Fill p from the database's colour_scheme values (either may be NULL).
+ * A missing or malformed colour makes the whole scheme the default palette,
+ * so a half-valid scheme never pairs a chosen colour with a default one.
+ * Returns 1 if the database's colours were used, 0 if the default.
+ */
+int cat_palette_from(const char *primary, const char *accent, struct cat_palette *p);
+
+/* ---------------------------------------------------------------- URLs */
+
+/*
+ * An absolute http:// or https:// URL with a host that is safe to put in an
+ * href: printable ASCII only (no spaces, controls, quotes, '<', '>', '\\',
+ * backticks), at most 2048 bytes.  "javascript:", "data:", scheme-relative
+ * "//host" and malformed URLs are refused.
+ * Returns 1 if valid, 0 if not.
+ */
+int cat_safe_url(const char *s, size_t len);
+
+/*
+ * An image source: cat_safe_url, or a local path "/x..." (not "//", no
+ * backslash, same character rules).  Returns 1 if valid, 0 if not.
+ */
+int cat_safe_src(const char *s, size_t len);
+
+/* ---------------------------------------------------------------- JSON-LD */
+
+/*
+ * Serialise obj (borrowed) as compact JSON safe inside
+ * <script type="application/ld+json">: '<', '>', '&', U+2028 and U+2029 are
+ * written as \u escapes, so no "</script" or "<!--" can appear and the text
+ * is still the same JSON.  Returns a NUL-terminated string in the arena.
+ */
+char *cat_jsonld(struct arena *a, json_t *obj);
+
+/* The escaping step alone: append json text (len bytes) to out, escaped as above. */
+void cat_jsonld_escape(struct buf *out, const char *json, size_t len);
+
+/* ---------------------------------------------------------------- text[] */
+
+/*
+ * Parse PostgreSQL's text output of a one-dimensional array ("{a,\"b c\",NULL}")
+ * into *out (n elements, NULL for SQL NULL), all in the arena.
+ * Returns the number of elements, or -1 if the text is not such an array.
+ */
+long cat_pg_array(struct arena *a, const char *text, char ***out);
+
+/* ---------------------------------------------------------------- formats */
+
+/* "m:ss" below an hour, else "h:mm:ss"; negative seconds give "0:00".  out holds >= 24 bytes. */
+void cat_duration(char *out, size_t outlen, long long seconds);
+
+/* ISO 8601 duration for schema.org ("PT1H2M3S", "PT45S", "PT0S"). out holds >= 32 bytes. */
+void cat_iso_duration(char *out, size_t outlen, long long seconds);
+
+/* Group digits for display: 1234567 -> "1,234,567". out holds >= 32 bytes. */
+void cat_thousands(char *out, size_t outlen, long long n);
+
+/* ---------------------------------------------------------------- pagination */
+
+/* Page size of every catalog grid (collection, filmography, search). */
+#define CAT_PAGE_SIZE 24
+
+/*
+ * Number of pages for `total` items, at least 1 (an empty grid still has
+ * its page 1).
+ */
+long long cat_page_count(long long total);
+
+/* ---------------------------------------------------------------- rows */
+
+/* A row's column as a JSON string, or JSON null when SQL NULL. */
+json_t *cat_col_str(const PGresult *r, int row, int col);
+/* A row's column as a JSON integer (0 when NULL or not a number). */
+json_t *cat_col_int(const PGresult *r, int row, int col);
+/* A boolean column: 1 for 't', else 0. */
+int cat_col_bool(const PGresult *r, int row, int col);
+/* A numeric column as long long (0 when NULL). */
+long long cat_col_ll(const PGresult *r, int row, int col);
+
+/*
+ * The "card" column block every video grid statement selects, in this order
+ * starting at some column c:
+ *   c+0 slug, c+1 title, c+2 thumbnail_url, c+3 duration_seconds,
+ *   c+4 release_date, c+5 view_count, c+6 rating, c+7 has_4k, c+8 has_1080p
+ * db_stmts.c writes it with its CARD(t) macro, which keeps the two in step.
+ */
+#define CAT_CARD_COLS 9
+
+/*
+ * The card object for templates/video-card.mustache: slug, href, title,
+ * thumb (only if a safe source), alt, duration, duration_s, release_date,
+ * views, rating, quality ("4K", "HD" or absent).  NULL when the slug
+ * column is NULL (e.g. a LEFT JOIN that found nothing).
+ */
+json_t *cat_card(const PGresult *r, int row, int col);
+
+/*
+ * s cut to at most max bytes at a UTF-8 character boundary, with "…" added
+ * when something was cut (the result may then be max + 3 bytes).  In the
+ * arena; s itself when it fits.
+ */
+const char *cat_truncate(struct arena *a, const char *s, size_t max);
+
+/*
+ * obj[key] = list (reference stolen), and obj["has_" key] = true when the
+ * list is not empty: templates wrap a list in a heading and a <ul> only
+ * when it has items ({{#has_videos}}<ul>{{#videos}}...{{/videos}}</ul>{{/has_videos}}),
+ * since our mustache engine, like the spec, cannot index into an array.
+ */
+void cat_set_list(json_t *obj, const char *key, json_t *list);
+
+/* ---------------------------------------------------------------- pages */
+
+/*
+ * Set the keys of templates/page-meta.mustache (the <head> of every catalog
+ * page): "title", "description" (cut to 300 bytes), "canonical_url" (the
+ * absolute URL of path, which must be the page's canonical local path with
+ * its canonical query), "og" {title, type, url, image}.  image may be NULL
+ * or any URL from the database: it is used only if cat_safe_src accepts it
+ * (a local path becomes absolute).
+ */
+void cat_page_meta(json_t *ctx, const struct app *app, struct arena *a, const char *title,
+    const char *description, const char *path, const char *og_type, const char *image);
+
+/* Absolute URL for a local path: the configured base_url (trailing '/' trimmed) + path. */
+char *cat_abs_url(const struct app *app, struct arena *a, const char *path);
+
+/*
+ * Standard error status for a failed db_exec: 503 when the database is
+ * unavailable, else 500.
+ */
+int cat_db_error(const struct app *app);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * collection.c - GET /collections/{slug}: the collection's header in its
+ * own colours and a grid of its live videos (sort, quality filter, 24 per
+ * page); GET /collections.css: the stylesheet that carries those colours.
+ *
+ * One SQL round trip per page (DB_COLLECTION_<sort>, db_stmts.c): header,
+ * total and the page's videos come in one statement.
+ *
+ * URLs: /collections/x?sort=views&quality=4k&page=3, parameters always in
+ * that order and default values (sort=newest, no quality, page=1) left out;
+ * that form is the canonical URL and every link on the page uses it.  A
+ * page number past the last page is a 404 saying how many pages there are
+ * (a redirect would make a stale bookmark silently show something else,
+ * and a 404 is cached like any other answer).  Invalid values (page=abc,
+ * sort=x, quality=8k) never reach this file: the route's validators answer
+ * 400.
+ *
+ * Colours: the Content-Security-Policy forbids inline styles (style-src
+ * 'self', no 'unsafe-inline'), so the pages carry a class "theme-SLUG" and
+ * /collections.css, generated here from the database, gives each class its
+ * colours as custom properties: validated #rrggbb values only, text colours
+ * chosen for WCAG AA contrast (catalog_util.h).  The stylesheet is public
+ * and cached like a page (a colour change shows within a minute).
+ */
+#include "pages/pages.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+#include "http.h"
+#include "pages/catalog_util.h"
+#include "pages/pager.h"
+#include "valid.h"
+
+static const enum db_stmt sort_stmt[COLL_SORT__MAX] = {
+	[COLL_SORT_NEWEST]   = DB_COLLECTION_NEWEST,
+	[COLL_SORT_VIEWS]    = DB_COLLECTION_VIEWS,
+	[COLL_SORT_RATING]   = DB_COLLECTION_RATING,
+	[COLL_SORT_DURATION] = DB_COLLECTION_DURATION,
+};
+static const char *const sort_names[COLL_SORT__MAX] = {COLLECTION_SORTS};
+static const char *const sort_labels[COLL_SORT__MAX] = {
+	[COLL_SORT_NEWEST]   = "Newest",
+	[COLL_SORT_VIEWS]    = "Most viewed",
+	[COLL_SORT_RATING]   = "Top rated",
+	[COLL_SORT_DURATION] = "Longest",
+};
+static const char *const qualities[] = {COLLECTION_QUALITIES};
+static const char *const quality_labels[] = {"4K", "1080p", "720p", "480p"};
+#define NQUALITY (sizeof qualities / sizeof qualities[0])
+
+/* Canonical local URL of a state without its page: "/collections/x?sort=views&quality=4k". */
+static char *
+state_url(struct arena *a, const char *slug, long long sort, const char *quality)
+{
+	char *u = arena_printf(a, "/collections/%s", slug);
+	char sep = '?';
+	if (sort != COLL_SORT_NEWEST) {
+		u = arena_printf(a, "%s%csort=%s", u, sep, sort_names[sort]);
+		sep = '&';
+	}
+	if (quality)
+		u = arena_printf(a, "%s%cquality=%s", u, sep, quality);
+	return u;
+}
+
+/* The sort links and the quality links: each keeps the other choice and goes back to page 1. */
+static void
+add_controls(json_t *ctx, struct arena *a, const char *slug, long long sort, const char *quality)
+{
+	json_t *sorts = json_array();
+	for (long long i = 0; i < COLL_SORT__MAX; i++)
+		json_array_append_new(sorts, json_pack("{s:s, s:s, s:b}", "label", sort_labels[i],
+		    "href", state_url(a, slug, i, quality), "current", i == sort));
+	json_object_set_new(ctx, "sorts", sorts);
+
+	json_t *qs = json_array();
+	json_array_append_new(qs, json_pack("{s:s, s:s, s:b}", "label", "Any quality",
+	    "href", state_url(a, slug, sort, NULL), "current", quality == NULL));
+	for (size_t i = 0; i < NQUALITY; i++)
+		json_array_append_new(qs, json_pack("{s:s, s:s, s:b}", "label", quality_labels[i],
+		    "href", state_url(a, slug, sort, qualities[i]),
+		    "current", quality && strcmp(quality, qualities[i]) == 0));
+	json_object_set_new(ctx, "qualities", qs);
+}
+
+int
+page_collection(struct app *app, struct request *req, struct response *resp)
+{
+	struct arena *a = req->arena;
+	const char *slug = req_capture(req, "slug")->value;
+	long long sort = req_num(req, COLLECTION_SORT, COLL_SORT_NEWEST);
+	const char *quality = req_str(req, COLLECTION_QUALITY);
+	long long page = req_num(req, COLLECTION_PAGE, 1);
+
+	char offset[24];
+	snprintf(offset, sizeof offset, "%lld", (page - 1) * CAT_PAGE_SIZE);
+	const char *params[3] = {slug, offset, quality ? quality : ""};
+	PGresult *r = db_exec(app->db, a, sort_stmt[sort], 3, params);
+	if (r == NULL)
+		return cat_db_error(app);
+	int n = PQntuples(r);
+	if (n == 0)
+		return 404;
+
+	long long total = cat_col_ll(r, 0, 7);
+	long long pages = cat_page_count(total);
+	if (page > pages) {
+		resp_error_page(app, req, resp, 404, arena_printf(a,
+		    "This list has %lld page%s; page %lld does not exist.", pages,
+		    pages == 1 ? "" : "s", page));
+		return 0;
+	}
+
+	const char *name = PQgetvalue(r, 0, 1);
+	const char *description = PQgetisnull(r, 0, 2) ? NULL : PQgetvalue(r, 0, 2);
+	const char *banner = PQgetvalue(r, 0, 6);
+	const char *thumb = PQgetvalue(r, 0, 5);
+
+	json_t *coll = json_object();
+	json_object_set_new(coll, "slug", json_string(slug));
+	json_object_set_new(coll, "name", cat_col_str(r, 0, 1));
+	json_object_set_new(coll, "description", cat_col_str(r, 0, 2));
+	json_object_set_new(coll, "theme_class", json_sprintf("theme-%s", slug));
+	if (cat_safe_src(banner, strlen(banner)))
+		json_object_set_new(coll, "banner", json_string(banner));
+	char count[32];
+	cat_thousands(count, sizeof count, total);
+	json_object_set_new(coll, "count", json_string(count));
+	json_object_set_new(coll, "count_one", json_boolean(total == 1));
+
+	json_t *videos = json_array();
+	for (int i = 0; i < n; i++) {
+		json_t *card = cat_card(r, i, 8);
+		if (card)
+			json_array_append_new(videos, card);
+	}
+
+	const char *base = state_url(a, slug, sort, quality);
+	const char *prefix = arena_printf(a, "%s%cpage=", base, strchr(base, '?') ? '&' : '?');
+	const char *path = page > 1 ? arena_printf(a, "%s%lld", prefix, page) : base;
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "collection", coll);
+	cat_set_list(ctx, "videos", videos);
+	json_object_set_new(ctx, "filtered", json_boolean(quality != NULL));
+	add_controls(ctx, a, slug, sort, quality);
+	json_object_set_new(ctx, "pager", pager_json(base, prefix, (long)page, (long)pages));
+
+	const char *title = page > 1 ? arena_printf(a, "%s, page %lld", name, page) : name;
+	cat_page_meta(ctx, app, a, title, description, path, "website",
+	    cat_safe_src(banner, strlen(banner)) ? banner : thumb);
+
+	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
+	return resp_render(app, req, resp, "collection", ctx) == 0 ? 0 : 500;
+}
+
+int
+page_collection_themes(struct app *app, struct request *req, struct response *resp)
+{
+	PGresult *r = db_exec(app->db, req->arena, DB_COLLECTION_THEMES, 0, NULL);
+	if (r == NULL)
+		return cat_db_error(app);
+	struct buf css = BUF_INIT;
+	buf_puts(&css, "/* collections.css - generated from the collections' colour schemes */\n");
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *slug = PQgetvalue(r, i, 0);
+		if (!valid_slug(slug, strlen(slug)))
+			continue;
+		struct cat_palette p;
+		cat_palette_from(PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1),
+		    PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2), &p);
+		buf_printf(&css, ".theme-%s{--c-primary:%s;--c-on-primary:%s;"
+		    "--c-accent:%s;--c-on-accent:%s}\n", slug, p.primary, p.on_primary,
+		    p.accent, p.on_accent);
+	}
+	resp_text(resp, 200, "text/css; charset=utf-8", css.data);
+	buf_free(&css);
+	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
+	return 0;
+}

@@ -1,0 +1,200 @@
+/*
+ * video.c - GET /videos/{slug}: a live video with its performers (billing
+ * order, non-deleted only), stills and behind-the-scenes photos, the player
+ * area, related videos and a VideoObject JSON-LD block.
+ *
+ * Two SQL round trips: DB_VIDEO (the video, its collection and performers
+ * as arrays) and DB_VIDEO_EXTRAS (photos and related videos in one UNION,
+ * carrying any due batch of view events: pages/view.h explains why views
+ * are counted that way).  Unknown, unpublished and soft-deleted videos are
+ * 404 (the first statement finds no row).
+ *
+ * The player area: "member" is false for everyone until the session module
+ * (issue 6) sets req->member; the template then shows the player instead
+ * of the join call to action.
+ */
+#include "pages/pages.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "arena.h"
+#include "db.h"
+#include "http.h"
+#include "pages/catalog_util.h"
+#include "pages/view.h"
+
+/* Columns of DB_VIDEO (db_stmts.c). */
+enum {
+	VC_ID, VC_SLUG, VC_TITLE, VC_DESC, VC_RELEASE, VC_DURATION, VC_480, VC_720, VC_1080, VC_4K,
+	VC_THUMB, VC_VIEWS, VC_RATING, VC_PUBLISHED, VC_COLL_ID, VC_COLL_SLUG, VC_COLL_NAME,
+	VC_PERF_SLUGS, VC_PERF_NAMES, VC_PERF_PHOTOS
+};
+/* Columns of DB_VIDEO_EXTRAS. */
+enum { X_KIND, X_ORD, X_CARD, X_URL = X_CARD + CAT_CARD_COLS, X_THUMB, X_ALT, X_W, X_H, X_TYPE };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Performers from the three parallel arrays; fills the JSON-LD actor list too. */
+static json_t *
+performers(struct arena *a, const PGresult *r, json_t *actors)
+{
+	json_t *list = json_array();
+	if (PQgetisnull(r, 0, VC_PERF_SLUGS))
+		return list;
+	char **slugs, **names, **photos;
+	long n = cat_pg_array(a, PQgetvalue(r, 0, VC_PERF_SLUGS), &slugs);
+	if (n != cat_pg_array(a, PQgetvalue(r, 0, VC_PERF_NAMES), &names) ||
+	    n != cat_pg_array(a, PQgetvalue(r, 0, VC_PERF_PHOTOS), &photos))
+		return list;
+	for (long i = 0; i < n; i++) {
+		if (slugs[i] == NULL || names[i] == NULL)
+			continue;
+		json_t *p = json_pack("{s:s, s:s, s:s+}", "name", names[i], "slug", slugs[i],
+		    "href", "/performers/", slugs[i]);
+		if (p == NULL)
+			continue;
+		if (photos[i] && cat_safe_src(photos[i], strlen(photos[i])))
+			json_object_set_new(p, "photo", json_string(photos[i]));
+		json_array_append_new(list, p);
+		json_array_append_new(actors, json_pack("{s:s, s:s}", "@type", "Person", "name", names[i]));
+	}
+	return list;
+}
+
+static json_t *
+photo(const PGresult *r, int i, const char *title)
+{
+	const char *url = PQgetvalue(r, i, X_URL);
+	if (!cat_safe_src(url, (size_t)PQgetlength(r, i, X_URL)))
+		return NULL;
+	json_t *p = json_object();
+	json_object_set_new(p, "src", json_string(url));
+	const char *thumb = PQgetvalue(r, i, X_THUMB);
+	json_object_set_new(p, "thumb", json_string(
+	    cat_safe_src(thumb, (size_t)PQgetlength(r, i, X_THUMB)) ? thumb : url));
+	if (!PQgetisnull(r, i, X_ALT) && PQgetlength(r, i, X_ALT) > 0)
+		json_object_set_new(p, "alt", cat_col_str(r, i, X_ALT));
+	else
+		json_object_set_new(p, "alt", json_sprintf("Photo from %s", title));
+	if (!PQgetisnull(r, i, X_W) && !PQgetisnull(r, i, X_H)) {
+		json_object_set_new(p, "width", cat_col_int(r, i, X_W));
+		json_object_set_new(p, "height", cat_col_int(r, i, X_H));
+	}
+	return p;
+}
+
+int
+page_video(struct app *app, struct request *req, struct response *resp)
+{
+	struct arena *a = req->arena;
+	const char *slug = req_capture(req, "slug")->value;
+	PGresult *r = db_exec(app->db, a, DB_VIDEO, 1, &slug);
+	if (r == NULL)
+		return cat_db_error(app);
+	if (PQntuples(r) != 1)
+		return 404;
+
+	const char *id = PQgetvalue(r, 0, VC_ID);
+	const char *title = PQgetvalue(r, 0, VC_TITLE);
+	const char *description = PQgetisnull(r, 0, VC_DESC) ? NULL : PQgetvalue(r, 0, VC_DESC);
+	const char *poster = PQgetvalue(r, 0, VC_THUMB);
+	const char *path = arena_printf(a, "/videos/%s", slug);
+	const char *url = cat_abs_url(app, a, path);
+	int poster_ok = cat_safe_src(poster, strlen(poster));
+
+	/* Views: only real page loads (HEAD is a check, not a view). */
+	if (req->method == HTTP_GET)
+		view_record(id, now_ms());
+	const char *extras_params[3] = {
+		id, PQgetisnull(r, 0, VC_COLL_ID) ? NULL : PQgetvalue(r, 0, VC_COLL_ID),
+		view_take_due(a, now_ms()),
+	};
+	PGresult *x = db_exec(app->db, a, DB_VIDEO_EXTRAS, 3, extras_params);
+	if (x == NULL)
+		return cat_db_error(app);
+
+	json_t *v = json_object();
+	json_object_set_new(v, "slug", json_string(slug));
+	json_object_set_new(v, "title", cat_col_str(r, 0, VC_TITLE));
+	json_object_set_new(v, "description", cat_col_str(r, 0, VC_DESC));
+	json_object_set_new(v, "release_date", cat_col_str(r, 0, VC_RELEASE));
+	char buf[32];
+	long long secs = cat_col_ll(r, 0, VC_DURATION);
+	if (!PQgetisnull(r, 0, VC_DURATION)) {
+		cat_duration(buf, sizeof buf, secs);
+		json_object_set_new(v, "duration", json_string(buf));
+	}
+	cat_thousands(buf, sizeof buf, cat_col_ll(r, 0, VC_VIEWS));
+	json_object_set_new(v, "views", json_string(buf));
+	if (!PQgetisnull(r, 0, VC_RATING))
+		json_object_set_new(v, "rating", cat_col_str(r, 0, VC_RATING));
+	if (poster_ok)
+		json_object_set_new(v, "poster", json_string(poster));
+	static const struct { int col; const char *label; } qual[] = {
+		{VC_4K, "4K"}, {VC_1080, "1080p"}, {VC_720, "720p"}, {VC_480, "480p"},
+	};
+	json_t *qs = json_array();
+	for (size_t i = 0; i < sizeof qual / sizeof qual[0]; i++)
+		if (cat_col_bool(r, 0, qual[i].col))
+			json_array_append_new(qs, json_pack("{s:s}", "label", qual[i].label));
+	if (json_array_size(qs))
+		json_object_set(v, "top_quality", json_object_get(json_array_get(qs, 0), "label"));
+	cat_set_list(v, "qualities", qs);
+	if (!PQgetisnull(r, 0, VC_COLL_SLUG))
+		json_object_set_new(v, "collection", json_pack("{s:o, s:s+}",
+		    "name", cat_col_str(r, 0, VC_COLL_NAME), "href", "/collections/",
+		    PQgetvalue(r, 0, VC_COLL_SLUG)));
+
+	json_t *actors = json_array();
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "video", v);
+	cat_set_list(ctx, "performers", performers(a, r, actors));
+	json_object_set_new(ctx, "member", json_boolean(req->member));
+
+	json_t *stills = json_array(), *bts = json_array(), *related = json_array();
+	for (int i = 0; i < PQntuples(x); i++) {
+		const char *kind = PQgetvalue(x, i, X_KIND);
+		json_t *item = NULL;
+		if (kind[0] == 'r' && (item = cat_card(x, i, X_CARD)))
+			json_array_append_new(related, item);
+		else if (kind[0] == 'p' && (item = photo(x, i, title)))
+			json_array_append_new(strcmp(PQgetvalue(x, i, X_TYPE), "behind_scenes") == 0 ?
+			    bts : stills, item);
+	}
+	cat_set_list(ctx, "stills", stills);
+	cat_set_list(ctx, "behind_scenes", bts);
+	cat_set_list(ctx, "related", related);
+
+	/* schema.org VideoObject: only what a visitor can see on the page. */
+	json_t *ld = json_pack("{s:s, s:s, s:s, s:s}", "@context", "https://schema.org",
+	    "@type", "VideoObject", "name", title, "url", url);
+	json_object_set_new(ld, "description", json_string(
+	    cat_truncate(a, description ? description : title, 2000)));
+	if (poster_ok)
+		json_object_set_new(ld, "thumbnailUrl",
+		    json_string(poster[0] == '/' ? cat_abs_url(app, a, poster) : poster));
+	if (!PQgetisnull(r, 0, VC_PUBLISHED))
+		json_object_set_new(ld, "uploadDate", cat_col_str(r, 0, VC_PUBLISHED));
+	if (!PQgetisnull(r, 0, VC_DURATION)) {
+		cat_iso_duration(buf, sizeof buf, secs);
+		json_object_set_new(ld, "duration", json_string(buf));
+	}
+	if (json_array_size(actors))
+		json_object_set_new(ld, "actor", actors);
+	else
+		json_decref(actors);
+	json_object_set_new(ctx, "jsonld", json_string(cat_jsonld(a, ld)));
+	json_decref(ld);
+
+	cat_page_meta(ctx, app, a, title, description, path, "video.other", poster);
+	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
+	return resp_render(app, req, resp, "video", ctx) == 0 ? 0 : 500;
+}

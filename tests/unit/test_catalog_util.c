@@ -1,0 +1,224 @@
+/*
+ * test_catalog_util.c - the catalog pages' pure helpers (pages/catalog_util.h)
+ * and the view buffer (pages/view.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "pages/catalog_util.h"
+#include "pages/view.h"
+#include "t.h"
+
+static int
+near(double a, double b)
+{
+	return a - b < 0.01 && b - a < 0.01;
+}
+
+static void
+test_colours(void)
+{
+	unsigned char c[3];
+	T_CHECK("hex: #rrggbb", cat_hex_colour("#FF6b6B", c) && c[0] == 255 && c[1] == 107 && c[2] == 107);
+	T_CHECK("hex: #rgb", cat_hex_colour("#0f8", c) && c[0] == 0 && c[1] == 255 && c[2] == 136);
+	T_CHECK("hex: no #", !cat_hex_colour("ff6b6b", c));
+	T_CHECK("hex: 4 digits", !cat_hex_colour("#ff6b", c));
+	T_CHECK("hex: 7 digits", !cat_hex_colour("#ff6b6b0", c));
+	T_CHECK("hex: not hex", !cat_hex_colour("#gg0000", c));
+	T_CHECK("hex: css injection", !cat_hex_colour("#fff;}body{", c));
+	T_CHECK("hex: NULL", !cat_hex_colour(NULL, c));
+	T_CHECK("hex: empty", !cat_hex_colour("", c));
+
+	unsigned char black[3] = {0, 0, 0}, white[3] = {255, 255, 255}, grey[3] = {0x77, 0x77, 0x77};
+	T_CHECK("contrast: black/white is 21", near(cat_contrast(black, white), 21.0));
+	T_CHECK("contrast: symmetric", near(cat_contrast(white, grey), cat_contrast(grey, white)));
+	T_CHECK("contrast: #777 on white is 4.48", near(cat_contrast(grey, white), 4.48));
+	T_CHECK("luminance: white is 1", near(cat_luminance(white), 1.0));
+
+	struct cat_palette p;
+	T_CHECK("palette: valid scheme used", cat_palette_from("#FF6B6B", "#4ECDC4", &p) == 1);
+	T_STREQ("palette: normalised primary", p.primary, "#ff6b6b");
+	T_STREQ("palette: dark text on light red", p.on_primary, "#000000");
+	T_CHECK("palette: half-valid scheme -> default", cat_palette_from("#123456", "red", &p) == 0);
+	T_CHECK("palette: NULL -> default", cat_palette_from(NULL, NULL, &p) == 0);
+	T_STREQ("palette: light text on the dark default", p.on_primary, "#ffffff");
+
+	/* Every grey, and a sweep of colours: the chosen text colour reaches AA. */
+	int all_aa = 1;
+	for (int r = 0; r < 256; r += 5)
+		for (int g = 0; g < 256; g += 15)
+			for (int b = 0; b < 256; b += 51) {
+				char hex[8], bad[8];
+				snprintf(hex, sizeof hex, "#%02x%02x%02x", r, g, b);
+				snprintf(bad, sizeof bad, "#%02x%02x%02x", b, r, g);
+				cat_palette_from(hex, bad, &p);
+				unsigned char bg[3], fg[3];
+				cat_hex_colour(p.primary, bg);
+				cat_hex_colour(p.on_primary, fg);
+				if (cat_contrast(bg, fg) < 4.5)
+					all_aa = 0;
+			}
+	T_CHECK("palette: text colour always >= 4.5:1", all_aa);
+}
+
+static void
+test_urls(void)
+{
+#define U(s) (s), strlen(s)
+	T_CHECK("url: https", cat_safe_url(U("https://instagram.com/perf_1")));
+	T_CHECK("url: http with port and query", cat_safe_url(U("http://example.com:8080/a?b=c&d=e")));
+	T_CHECK("url: javascript refused", !cat_safe_url(U("javascript:alert(1)")));
+	T_CHECK("url: JaVaScRiPt refused", !cat_safe_url(U("JaVaScRiPt:alert(1)")));
+	T_CHECK("url: data refused", !cat_safe_url(U("data:text/html,<script>")));
+	T_CHECK("url: scheme-relative refused", !cat_safe_url(U("//evil.example/")));
+	T_CHECK("url: no host", !cat_safe_url(U("https:///path")));
+	T_CHECK("url: scheme only", !cat_safe_url(U("https://")));
+	T_CHECK("url: space refused", !cat_safe_url(U("https://a.example/x y")));
+	T_CHECK("url: quote refused", !cat_safe_url(U("https://a.example/\"onmouseover=x")));
+	T_CHECK("url: angle bracket refused", !cat_safe_url(U("https://a.example/<script>")));
+	T_CHECK("url: backslash refused", !cat_safe_url(U("https:\\\\evil.example")));
+	T_CHECK("url: newline refused", !cat_safe_url(U("https://a.example/\n")));
+	T_CHECK("url: non-ASCII refused", !cat_safe_url(U("https://a.example/\xc3\xa9")));
+	T_CHECK("url: embedded NUL refused", !cat_safe_url("https://a.example/\0x", 20));
+	T_CHECK("url: empty userinfo host refused", !cat_safe_url(U("https://user@/")));
+	T_CHECK("url: relative refused", !cat_safe_url(U("/media/x.jpg")));
+	T_CHECK("url: NULL refused", !cat_safe_url(NULL, 0));
+	char long_url[2100];
+	memset(long_url, 'a', sizeof long_url);
+	memcpy(long_url, "https://a.example/", 18);
+	T_CHECK("url: 2048 bytes accepted", cat_safe_url(long_url, 2048));
+	T_CHECK("url: 2049 bytes refused", !cat_safe_url(long_url, 2049));
+
+	T_CHECK("src: local path", cat_safe_src(U("/media/stills/a.jpg")));
+	T_CHECK("src: absolute https", cat_safe_src(U("https://img.example.com/a.jpg")));
+	T_CHECK("src: // refused", !cat_safe_src(U("//evil.example/a.jpg")));
+	T_CHECK("src: relative refused", !cat_safe_src(U("media/a.jpg")));
+	T_CHECK("src: javascript refused", !cat_safe_src(U("javascript:x")));
+	T_CHECK("src: local with quote refused", !cat_safe_src(U("/a\".jpg")));
+#undef U
+}
+
+static void
+test_jsonld(struct arena *a)
+{
+	struct buf b = BUF_INIT;
+	const char *in = "{\"name\":\"</script><!-- a & b \xe2\x80\xa8 \xe2\x80\xa9 \xe2\x80\xa6\"}";
+	cat_jsonld_escape(&b, in, strlen(in));
+	T_STREQ("jsonld: escaped", b.data,
+	    "{\"name\":\"\\u003c/script\\u003e\\u003c!-- a \\u0026 b \\u2028 \\u2029 \xe2\x80\xa6\"}");
+	buf_free(&b);
+
+	json_t *o = json_pack("{s:s}", "name", "Rock & Roll </script> \"Uncut\" \xe2\x80\xa8");
+	char *s = cat_jsonld(a, o);
+	T_CHECK("jsonld: no </", strstr(s, "</") == NULL);
+	T_CHECK("jsonld: no raw U+2028", strstr(s, "\xe2\x80\xa8") == NULL);
+	json_t *back = json_loads(s, 0, NULL);
+	T_CHECK("jsonld: still the same JSON", back && json_equal(back, o));
+	json_decref(back);
+	json_decref(o);
+}
+
+static void
+test_arrays(struct arena *a)
+{
+	char **v;
+	T_CHECK("array: empty", cat_pg_array(a, "{}", &v) == 0);
+	T_CHECK("array: plain", cat_pg_array(a, "{alex-stone-1,sam-vale-2}", &v) == 2 &&
+	    strcmp(v[0], "alex-stone-1") == 0 && strcmp(v[1], "sam-vale-2") == 0);
+	T_CHECK("array: quoted with escapes",
+	    cat_pg_array(a, "{\"Sam O'Hara\",\"a \\\"b\\\" c\",\"x,y\",\"back\\\\slash\"}", &v) == 4 &&
+	    strcmp(v[0], "Sam O'Hara") == 0 && strcmp(v[1], "a \"b\" c") == 0 &&
+	    strcmp(v[2], "x,y") == 0 && strcmp(v[3], "back\\slash") == 0);
+	T_CHECK("array: NULL element", cat_pg_array(a, "{a,NULL,\"NULL\"}", &v) == 3 &&
+	    v[1] == NULL && strcmp(v[2], "NULL") == 0);
+	T_CHECK("array: quoted empty string", cat_pg_array(a, "{\"\"}", &v) == 1 && v[0][0] == '\0');
+	T_CHECK("array: UTF-8 kept", cat_pg_array(a, "{Zoë}", &v) == 1 && strcmp(v[0], "Zoë") == 0);
+	T_CHECK("array: not an array", cat_pg_array(a, "abc", &v) == -1);
+	T_CHECK("array: unterminated quote", cat_pg_array(a, "{\"abc}", &v) == -1);
+	T_CHECK("array: nested refused", cat_pg_array(a, "{{a,b},{c,d}}", &v) == -1);
+	T_CHECK("array: empty element refused", cat_pg_array(a, "{a,,b}", &v) == -1);
+	T_CHECK("array: garbage after quote refused", cat_pg_array(a, "{\"a\"b}", &v) == -1);
+}
+
+static void
+test_formats(struct arena *a)
+{
+	char b[32];
+	cat_duration(b, sizeof b, 0);
+	T_STREQ("duration: 0", b, "0:00");
+	cat_duration(b, sizeof b, 59);
+	T_STREQ("duration: 59 s", b, "0:59");
+	cat_duration(b, sizeof b, 3599);
+	T_STREQ("duration: just under an hour", b, "59:59");
+	cat_duration(b, sizeof b, 3600);
+	T_STREQ("duration: one hour", b, "1:00:00");
+	cat_duration(b, sizeof b, 3909);
+	T_STREQ("duration: h:mm:ss", b, "1:05:09");
+	cat_duration(b, sizeof b, -5);
+	T_STREQ("duration: negative", b, "0:00");
+	cat_iso_duration(b, sizeof b, 3909);
+	T_STREQ("iso duration: PT1H5M9S", b, "PT1H5M9S");
+	cat_iso_duration(b, sizeof b, 0);
+	T_STREQ("iso duration: PT0S", b, "PT0S");
+	cat_iso_duration(b, sizeof b, 7200);
+	T_STREQ("iso duration: PT2H", b, "PT2H");
+	cat_thousands(b, sizeof b, 0);
+	T_STREQ("thousands: 0", b, "0");
+	cat_thousands(b, sizeof b, 999);
+	T_STREQ("thousands: 999", b, "999");
+	cat_thousands(b, sizeof b, 1000);
+	T_STREQ("thousands: 1,000", b, "1,000");
+	cat_thousands(b, sizeof b, 1234567);
+	T_STREQ("thousands: 1,234,567", b, "1,234,567");
+	cat_thousands(b, sizeof b, -1234);
+	T_STREQ("thousands: negative", b, "-1,234");
+	T_CHECK("page count: 0 items is 1 page", cat_page_count(0) == 1);
+	T_CHECK("page count: 24 is 1", cat_page_count(24) == 1);
+	T_CHECK("page count: 25 is 2", cat_page_count(25) == 2);
+	T_STREQ("truncate: fits", cat_truncate(a, "short", 10), "short");
+	T_STREQ("truncate: cut", cat_truncate(a, "abc def ghi", 8), "abc def\xe2\x80\xa6");
+	T_STREQ("truncate: never splits a character", cat_truncate(a, "ab\xc3\xa9\xc3\xa9", 3),
+	    "ab\xe2\x80\xa6");
+}
+
+static void
+test_views(struct arena *a)
+{
+	const char *id = "0cc175b9-c0f1-b6a8-31c3-99e269772661";
+	T_STREQ("views: nothing pending", view_take_due(a, 0), "{}");
+	view_record("not-a-uuid", 1000);
+	T_CHECK("views: junk ignored", view_pending() == 0);
+	view_record(id, 1000);
+	T_STREQ("views: not due yet", view_take_due(a, 1000 + VIEW_FLUSH_MS - 1), "{}");
+	T_CHECK("views: still pending", view_pending() == 1);
+	view_record(id, 1001);
+	const char *batch = view_take_due(a, 1000 + VIEW_FLUSH_MS);
+	T_CHECK("views: due after the interval",
+	    strcmp(batch, "{0cc175b9-c0f1-b6a8-31c3-99e269772661,0cc175b9-c0f1-b6a8-31c3-99e269772661}") == 0);
+	T_CHECK("views: taken", view_pending() == 0);
+	for (int i = 0; i < VIEW_FLUSH_MAX - 1; i++)
+		view_record(id, 5000000);
+	T_STREQ("views: not due below the batch size", view_take_due(a, 5000000), "{}");
+	view_record(id, 5000000);
+	batch = view_take_due(a, 5000000);
+	T_CHECK("views: due when the batch is full",
+	    strlen(batch) == (size_t)VIEW_FLUSH_MAX * 37 + 1 && view_pending() == 0);
+}
+
+int
+main(void)
+{
+	struct arena *a = arena_new();
+	test_colours();
+	test_urls();
+	test_jsonld(a);
+	test_arrays(a);
+	test_formats(a);
+	test_views(a);
+	arena_free(a);
+	return t_done("test_catalog_util");
+}
