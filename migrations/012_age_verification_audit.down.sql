@@ -1,0 +1,1 @@
+DROP TABLE age_verification_audit;
