@@ -30,6 +30,13 @@ struct db;
 /* Statements, by name.  Add a row here and in db_stmts.c. */
 enum db_stmt {
 	DB_PING,
+	/* discovery: performers index, search, suggestions, sitemap (pages/{performers,search,sitemap}.c) */
+	DB_PERFORMERS_BROWSE,
+	DB_SEARCH,
+	DB_SEARCH_SUGGEST,
+	DB_SITEMAP_PAGES,
+	DB_SITEMAP_VIDEOS,
+	/* end discovery */
 	/* pages: home, collection, video, performer (pages/{home,collection,video,performer}.c) */
 	DB_HOME,
 	DB_COLLECTION_NEWEST,

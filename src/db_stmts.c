@@ -79,6 +79,145 @@
 const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	[DB_PING] = {"ping", "SELECT 1", 0, DB_IDEMPOTENT},
 
+	/* ---- discovery (pages/performers.c, search.c, sitemap.c) ---- */
+
+	/*
+	 * /performers: $1 letter bucket ('a'..'z', '0') or NULL, $2 limit, $3 offset.
+	 * part 't': top performers (only without a letter), n = rank;
+	 * part 'a': one page of the letter in name order, n = the letter's total.
+	 * performer_initial() is the expression of idx_performers_initial (010).
+	 */
+	[DB_PERFORMERS_BROWSE] = {"performers_browse",
+	    "(SELECT 't' AS part, t.rank AS n, p.name, p.slug, p.profile_photo_url, t.video_count"
+	    "   FROM top_performers t JOIN performers p ON p.id = t.id"
+	    "  WHERE p.deleted_at IS NULL AND $1::text IS NULL"
+	    "  ORDER BY t.rank LIMIT 12)"
+	    " UNION ALL "
+	    "(SELECT 'a', count(*) OVER (), p.name, p.slug, p.profile_photo_url, p.video_count"
+	    "   FROM performers p"
+	    "  WHERE performer_initial(p.name) = $1 AND p.deleted_at IS NULL"
+	    "  ORDER BY p.name, p.id LIMIT $2 OFFSET $3)",
+	    3, DB_IDEMPOTENT},
+
+	/*
+	 * /search: $1 the visitor's text (websearch_to_tsquery accepts anything),
+	 * $2 limit, $3 offset, $4 how many matches are ranked at most.
+	 * Rows by kind: 'v' a page of videos, 'p' up to 12 performers (first
+	 * page only), 'n' one row with the number of video matches (capped at
+	 * $4), 'd' at most one "did you mean" title or name by trigram
+	 * similarity, only when fewer than 3 videos matched.  Highlights come
+	 * back between \x01 and \x02 for search.c to escape and mark up.
+	 * The to_tsvector expressions are exactly those of idx_videos_fulltext
+	 * and idx_performers_fulltext (001): any other spelling misses the index.
+	 * Ranking recomputes each match's tsvector, so only the first $4
+	 * matches are ranked: a query matching most of the catalog costs the
+	 * same as one matching $4 videos.
+	 */
+	[DB_SEARCH] = {"search",
+	    "WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('english', $1) AS q),"
+	    " hits AS MATERIALIZED ("
+	    "  SELECT m.id, ts_rank(m.tsv, q.q) AS r FROM q, LATERAL ("
+	    "    SELECT v.id, to_tsvector('english', v.title || ' ' || COALESCE(v.description, '')) AS tsv"
+	    "      FROM videos v"
+	    "     WHERE to_tsvector('english', v.title || ' ' || COALESCE(v.description, '')) @@ q.q"
+	    "       AND v.is_published AND v.deleted_at IS NULL"
+	    "     LIMIT $4) m),"
+	    " total AS (SELECT count(*) AS n FROM hits),"
+	    " page AS (SELECT id, r FROM hits ORDER BY r DESC, id LIMIT $2 OFFSET $3),"
+	    " perf AS ("
+	    "  SELECT p.id, ts_rank(to_tsvector('english', p.name || ' ' || COALESCE(p.bio, '')), q.q) AS r"
+	    "    FROM performers p, q"
+	    "   WHERE to_tsvector('english', p.name || ' ' || COALESCE(p.bio, '')) @@ q.q"
+	    "     AND p.deleted_at IS NULL AND $3 = 0"
+	    "   ORDER BY r DESC, p.id LIMIT 12)"
+	    " (SELECT 'v' AS kind, page.r, v.slug,"
+	    "   ts_headline('english', v.title, q.q, 'HighlightAll=true, StartSel=\x01, StopSel=\x02') AS label,"
+	    "   ts_headline('english', COALESCE(v.description, ''), q.q,"
+	    "     'MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \", StartSel=\x01, StopSel=\x02') AS snippet,"
+	    "   v.thumbnail_url AS image, v.duration_seconds AS n"
+	    "  FROM page JOIN videos v ON v.id = page.id, q ORDER BY page.r DESC, page.id)"
+	    " UNION ALL "
+	    "(SELECT 'p', perf.r, p.slug,"
+	    "   ts_headline('english', p.name, q.q, 'HighlightAll=true, StartSel=\x01, StopSel=\x02'),"
+	    "   ts_headline('english', COALESCE(p.bio, ''), q.q,"
+	    "     'MaxFragments=1, MaxWords=25, MinWords=10, StartSel=\x01, StopSel=\x02'),"
+	    "   p.profile_photo_url, p.video_count"
+	    "  FROM perf JOIN performers p ON p.id = perf.id, q ORDER BY perf.r DESC, perf.id)"
+	    " UNION ALL "
+	    "SELECT 'n', NULL, NULL, NULL, NULL, NULL, (SELECT n FROM total)"
+	    " UNION ALL "
+	    /* slug is selected so the planner cannot answer from idx_performers_initial alone */
+	    "(SELECT 'd', NULL, d.slug, d.t, NULL, NULL, NULL FROM ("
+	    "   SELECT v.title AS t, v.slug, word_similarity($1, v.title) AS s FROM videos v"
+	    "    WHERE (v.title % $1 OR $1 <% v.title) AND v.is_published AND v.deleted_at IS NULL"
+	    "   UNION ALL "
+	    "   SELECT p.name, p.slug, word_similarity($1, p.name) FROM performers p"
+	    "    WHERE (p.name % $1 OR $1 <% p.name) AND p.deleted_at IS NULL) d"
+	    "  WHERE (SELECT n FROM total) < 3"
+	    "  ORDER BY d.s DESC, d.t LIMIT 1)",
+	    4, DB_IDEMPOTENT},
+
+	/*
+	 * /search/suggest: $1 the typed text.  Titles, names and collection
+	 * names containing it (LIKE metacharacters escaped), through the
+	 * trigram indexes; each kind looks at its first 50 matches only and
+	 * prefers prefix matches.  5 videos + 3 performers + 2 collections.
+	 */
+	[DB_SEARCH_SUGGEST] = {"search_suggest",
+	    "WITH pat AS (SELECT replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', '\\_') AS e)"
+	    "(SELECT 'video' AS kind, m.title AS label, m.slug FROM ("
+	    "   SELECT v.title, v.slug, v.view_count, v.id, v.title ILIKE pat.e || '%' AS pre"
+	    "     FROM videos v, pat WHERE v.title ILIKE '%' || pat.e || '%'"
+	    "      AND v.is_published AND v.deleted_at IS NULL LIMIT 50) m"
+	    "  ORDER BY m.pre DESC, m.view_count DESC, m.id LIMIT 5)"
+	    " UNION ALL "
+	    "(SELECT 'performer', m.name, m.slug FROM ("
+	    "   SELECT p.name, p.slug, p.video_count, p.id, p.name ILIKE pat.e || '%' AS pre"
+	    "     FROM performers p, pat WHERE p.name ILIKE '%' || pat.e || '%'"
+	    "      AND p.deleted_at IS NULL LIMIT 50) m"
+	    "  ORDER BY m.pre DESC, m.video_count DESC, m.id LIMIT 3)"
+	    " UNION ALL "
+	    "(SELECT 'collection', c.name, c.slug FROM collections c, pat"
+	    "  WHERE c.name ILIKE '%' || pat.e || '%' AND c.is_active AND c.deleted_at IS NULL"
+	    "  ORDER BY c.name ILIKE pat.e || '%' DESC, c.sort_order, c.id LIMIT 2)",
+	    1, DB_IDEMPOTENT},
+
+	/*
+	 * /sitemap.xml, everything but videos: kind 'n' (slug NULL, lastmod =
+	 * the number of live videos, from the collections' live counters),
+	 * 'c' active collections, 'p' performers (at most 40,000, so a sitemap
+	 * file with one chunk of videos stays under the protocol's 50,000 URLs).
+	 */
+	[DB_SITEMAP_PAGES] = {"sitemap_pages",
+	    "SELECT 'n' AS kind, NULL AS slug, (SELECT COALESCE(sum(video_count), 0) FROM collections)::text AS lastmod"
+	    " UNION ALL "
+	    "(SELECT 'c', slug, to_char(updated_at, 'YYYY-MM-DD') FROM collections"
+	    "  WHERE is_active AND deleted_at IS NULL ORDER BY sort_order, id)"
+	    " UNION ALL "
+	    "(SELECT 'p', slug, to_char(updated_at, 'YYYY-MM-DD') FROM performers"
+	    "  WHERE deleted_at IS NULL ORDER BY name, id LIMIT 40000)",
+	    0, DB_IDEMPOTENT},
+
+	/*
+	 * /sitemap.xml videos: live ones newest first, $1 limit, $2 offset.  The
+	 * offset walks idx_videos_live_newest alone (index-only); the LATERAL
+	 * with OFFSET 0 then fetches each row by primary key, which the planner
+	 * would otherwise replace by a sequential scan and a sort.
+	 */
+	[DB_SITEMAP_VIDEOS] = {"sitemap_videos",
+	    "SELECT v.slug, v.title, v.description, v.thumbnail_url, v.duration_seconds, v.published, v.lastmod"
+	    " FROM (SELECT id, release_date FROM videos WHERE is_published AND deleted_at IS NULL"
+	    "       ORDER BY release_date DESC, id LIMIT $1 OFFSET $2) k"
+	    " CROSS JOIN LATERAL ("
+	    "  SELECT v.slug, v.title, left(COALESCE(NULLIF(v.description, ''), v.title), 2048) AS description,"
+	    "   v.thumbnail_url, v.duration_seconds,"
+	    "   to_char(v.published_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"') AS published,"
+	    "   to_char(v.updated_at, 'YYYY-MM-DD') AS lastmod"
+	    "  FROM videos v WHERE v.id = k.id OFFSET 0) v"
+	    " ORDER BY k.release_date DESC, k.id",
+	    2, DB_IDEMPOTENT},
+	/* ---- end discovery ---- */
+
 	/* ---- pages (pages/home.c, collection.c, video.c, performer.c) ---- */
 
 	/*

@@ -35,12 +35,38 @@ static const struct param performer_params[PERFORMER__MAX] = {
 };
 /* ---- end pages ---- */
 
+/* ---- discovery ---- */
+static const struct param performers_params[PERFORMERS__MAX] = {
+	[PERFORMERS_LETTER] = {"letter", PARAM_QUERY, V_ENUM(PERFORMERS_LETTERS), 0},
+	[PERFORMERS_PAGE]   = {"page", PARAM_QUERY, V_INT(1, PERFORMERS_PAGE_MAX), 0},
+};
+static const struct param search_params[SEARCH__MAX] = {
+	[SEARCH_Q]    = {"q", PARAM_QUERY, V_STRING(0, SEARCH_Q_MAX), 0},
+	[SEARCH_PAGE] = {"page", PARAM_QUERY, V_INT(1, SEARCH_PAGE_MAX), 0},
+};
+static const struct param suggest_params[SUGGEST__MAX] = {
+	[SUGGEST_Q] = {"q", PARAM_QUERY, V_STRING(0, SEARCH_Q_MAX), 0},
+};
+static const struct param sitemap_params[SITEMAP__MAX] = {
+	/* 10,000 files of 10,000 videos: a catalog of 100 million. */
+	[SITEMAP_PAGE] = {"page", PARAM_QUERY, V_INT(1, 10000), 0},
+};
+/* ---- end discovery ---- */
+
 const struct route routes_table[] = {
 	{HTTP_M(HTTP_GET), "/", AUTH_NONE, page_home, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/2257", AUTH_NONE, page_2257, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/collections.css", AUTH_NONE, page_collection_themes, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/collections/{slug:slug}", AUTH_NONE, page_collection,
 	    collection_params, COLLECTION__MAX, 0},
 	{HTTP_M(HTTP_GET), "/healthz", AUTH_NONE, page_healthz, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/performers", AUTH_NONE, page_performers, performers_params, PERFORMERS__MAX, 0},
+	{HTTP_M(HTTP_GET), "/privacy", AUTH_NONE, page_privacy, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/robots.txt", AUTH_NONE, page_robots, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/search", AUTH_NONE, page_search, search_params, SEARCH__MAX, 0},
+	{HTTP_M(HTTP_GET), "/search/suggest", AUTH_NONE, page_search_suggest, suggest_params, SUGGEST__MAX, 0},
+	{HTTP_M(HTTP_GET), "/sitemap.xml", AUTH_NONE, page_sitemap, sitemap_params, SITEMAP__MAX, 0},
+	{HTTP_M(HTTP_GET), "/terms", AUTH_NONE, page_terms, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/performers/{slug:slug}", AUTH_NONE, page_performer,
 	    performer_params, PERFORMER__MAX, 0},
 	{HTTP_M(HTTP_GET), "/videos/{slug:slug}", AUTH_NONE, page_video, NULL, 0, 0},

@@ -52,6 +52,48 @@ int page_performer(struct app *app, struct request *req, struct response *resp);
 
 /* ---- end pages ---- */
 
+/* ---- discovery: lists, search, legal pages, crawler files (issue 5) ---- */
+
+/* Keys of GET /performers; letter is one of PERFORMERS_LETTERS ("0": not a Latin letter). */
+#define PERFORMERS_LETTERS "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", \
+	"n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z", "0"
+enum performers_param { PERFORMERS_LETTER, PERFORMERS_PAGE, PERFORMERS__MAX };
+/* Highest page of a letter: 1,000 pages of 48 is far beyond any catalog's performers. */
+#define PERFORMERS_PAGE_MAX 1000
+/* Keys of GET /search and GET /search/suggest. */
+enum search_param { SEARCH_Q, SEARCH_PAGE, SEARCH__MAX };
+enum suggest_param { SUGGEST_Q, SUGGEST__MAX };
+/* Keys of GET /sitemap.xml. */
+enum sitemap_param { SITEMAP_PAGE, SITEMAP__MAX };
+/*
+ * Longest search text, in characters.  Why: the box sends at most 200;
+ * anything up to 4,096 (pasted text, junk) still gets a results page
+ * instead of an error, and websearch_to_tsquery handles it in microseconds.
+ */
+#define SEARCH_Q_MAX 4096
+/* Highest search results page: search.c ranks at most 480 matches, 24 a page. */
+#define SEARCH_PAGE_MAX 20
+
+/* GET /performers: top performers and A-Z browsing (performers.c). */
+int page_performers(struct app *app, struct request *req, struct response *resp);
+
+/* GET /search?q=&page=: videos and performers by full-text search (search.c). */
+int page_search(struct app *app, struct request *req, struct response *resp);
+
+/* GET /search/suggest?q=: JSON {videos, performers, collections} for the search box (search.c). */
+int page_search_suggest(struct app *app, struct request *req, struct response *resp);
+
+/* GET /2257, /terms, /privacy, /robots.txt (static_pages.c). */
+int page_2257(struct app *app, struct request *req, struct response *resp);
+int page_terms(struct app *app, struct request *req, struct response *resp);
+int page_privacy(struct app *app, struct request *req, struct response *resp);
+int page_robots(struct app *app, struct request *req, struct response *resp);
+
+/* GET /sitemap.xml[?page=N]: URLs for crawlers, videos with the video extension (sitemap.c). */
+int page_sitemap(struct app *app, struct request *req, struct response *resp);
+
+/* ---- end discovery ---- */
+
 #ifdef MARQUEE_TEST_ROUTES
 /*
  * Fault-injection routes for the test suite (testroutes.c), compiled only

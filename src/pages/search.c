@@ -1,0 +1,223 @@
+/*
+ * search.c - GET /search?q=&page= (full-text search over videos and
+ * performers) and GET /search/suggest?q= (the search box's autocomplete,
+ * JSON).
+ *
+ * Each is one prepared statement (DB_SEARCH, DB_SEARCH_SUGGEST).  Any text
+ * is a valid query: PostgreSQL's websearch_to_tsquery turns quotes, minus
+ * signs, punctuation or junk into a query (possibly an empty one, which
+ * matches nothing), never into an error.  Only live videos (published, not
+ * deleted) and non-deleted performers are found.
+ *
+ * Highlighting: ts_headline returns the text with matches between \x01 and
+ * \x02; marked_html() escapes the whole text and only then turns those two
+ * bytes into <mark> and </mark>, so markup stored in a title or description
+ * is always shown as text.
+ *
+ * Not here: the search box itself (layout.mustache) and its script
+ * (static/js/site.js).
+ */
+#include "pages/pages.h"
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+#include "http.h"
+#include "pages/pager.h"
+#include "valid.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A multiple of the grid's 2, 3 and 4 columns. */
+#define SEARCH_PER_PAGE 24
+/*
+ * Ranking recomputes every match's tsvector (the index holds no positions
+ * to rank with), about 25 us each: ranking only the first 480 matches keeps
+ * a query that matches most of the catalog near 12 ms.  480 = 20 pages.
+ */
+#define SEARCH_RANK_MAX 480
+/* Suggestions start at this many characters: shorter prefixes match everything. */
+#define SUGGEST_MIN_CHARS 2
+
+/* Text between \x01 and \x02 becomes <mark>…</mark>; everything else is escaped. */
+static char *
+marked_html(struct arena *a, const char *s)
+{
+	struct buf b = {0};
+	int open = 0;
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': buf_puts(&b, "&amp;"); break;
+		case '<': buf_puts(&b, "&lt;"); break;
+		case '>': buf_puts(&b, "&gt;"); break;
+		case '"': buf_puts(&b, "&quot;"); break;
+		case '\'': buf_puts(&b, "&#39;"); break;
+		case '\x01':
+			if (!open)
+				buf_puts(&b, "<mark>");
+			open = 1;
+			break;
+		case '\x02':
+			if (open)
+				buf_puts(&b, "</mark>");
+			open = 0;
+			break;
+		default: buf_putc(&b, *s);
+		}
+	}
+	if (open)
+		buf_puts(&b, "</mark>");
+	char *out = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* "1:02:03" or "4:05" */
+static json_t *
+duration_text(const char *secs)
+{
+	if (secs == NULL || *secs == '\0')
+		return NULL;
+	long s = strtol(secs, NULL, 10);
+	if (s >= 3600)
+		return json_sprintf("%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	return json_sprintf("%ld:%02ld", s / 60, s % 60);
+}
+
+static const char *
+value_or_null(PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+/* Leading and trailing white space dropped, in the arena. */
+static char *
+trimmed(struct arena *a, const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+int
+page_search(struct app *app, struct request *req, struct response *resp)
+{
+	const char *raw = req_str(req, SEARCH_Q);
+	const char *q = raw ? trimmed(req->arena, raw) : "";
+	long page = (long)req_num(req, SEARCH_PAGE, 1);
+	json_t *ctx = json_pack("{s:s}", "q", q);
+	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
+
+	if (*q == '\0') {
+		if (page != 1) {
+			json_decref(ctx);
+			return 404;
+		}
+		json_object_set_new(ctx, "self", json_string("/search"));
+		return resp_render(app, req, resp, "search", ctx) == 0 ? 0 : 500;
+	}
+
+	char limit[24], offset[24], cap[24];
+	snprintf(limit, sizeof limit, "%d", SEARCH_PER_PAGE);
+	snprintf(offset, sizeof offset, "%ld", (page - 1) * SEARCH_PER_PAGE);
+	snprintf(cap, sizeof cap, "%d", SEARCH_RANK_MAX);
+	const char *params[4] = {q, limit, offset, cap};
+	PGresult *r = db_exec(app->db, req->arena, DB_SEARCH, 4, params);
+	if (r == NULL) {
+		json_decref(ctx);
+		return db_last_unavailable(app->db) ? 503 : 500;
+	}
+
+	json_t *videos = json_array(), *performers = json_array();
+	long total = 0;
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *kind = PQgetvalue(r, i, 0);
+		const char *slug = value_or_null(r, i, 2);
+		const char *label = value_or_null(r, i, 3);
+		const char *snippet = value_or_null(r, i, 4);
+		const char *image = value_or_null(r, i, 5);
+		const char *n = value_or_null(r, i, 6);
+		switch (kind[0]) {
+		case 'v':
+			json_array_append_new(videos, json_pack("{s:s, s:s, s:s, s:s?, s:o*}",
+			    "slug", slug, "title_html", marked_html(req->arena, label),
+			    "snippet_html", marked_html(req->arena, snippet ? snippet : ""),
+			    "image", image && *image ? image : NULL, "duration", duration_text(n)));
+			break;
+		case 'p':
+			json_array_append_new(performers, json_pack("{s:s, s:s, s:s, s:s?, s:I}",
+			    "slug", slug, "name_html", marked_html(req->arena, label),
+			    "snippet_html", marked_html(req->arena, snippet ? snippet : ""),
+			    "image", image && *image ? image : NULL,
+			    "video_count", (json_int_t)(n ? strtoll(n, NULL, 10) : 0)));
+			break;
+		case 'n':
+			total = n ? strtol(n, NULL, 10) : 0;
+			break;
+		case 'd':
+			if (label && strcmp(label, q) != 0)
+				json_object_set_new(ctx, "did_you_mean", json_pack("{s:s, s:s}", "text", label,
+				    "url", arena_printf(req->arena, "/search?q=%s", pager_qs_escape(req->arena, label))));
+			break;
+		}
+	}
+
+	long npages = (total + SEARCH_PER_PAGE - 1) / SEARCH_PER_PAGE;
+	if (page > 1 && page > npages) {
+		json_decref(videos);
+		json_decref(performers);
+		json_decref(ctx);
+		return 404;
+	}
+	const char *eq = pager_qs_escape(req->arena, q);
+	const char *first = arena_printf(req->arena, "/search?q=%s", eq);
+	const char *prefix = arena_printf(req->arena, "/search?q=%s&page=", eq);
+	if (npages > 0)
+		json_object_set_new(ctx, "pager", pager_json(first, prefix, page, npages));
+	json_object_set_new(ctx, "self", page > 1 ? json_sprintf("%s%ld", prefix, page) : json_string(first));
+	json_object_set_new(ctx, "videos", videos);
+	json_object_set_new(ctx, "performers", performers);
+	json_object_set_new(ctx, "searched", json_true());
+	if (total == 0)
+		json_object_set_new(ctx, "count_text", json_string("No videos"));
+	else
+		json_object_set_new(ctx, "count_text", json_sprintf("%s%ld video%s",
+		    total >= SEARCH_RANK_MAX ? "More than " : "", total, total == 1 ? "" : "s"));
+	if (page > 1)
+		json_object_set_new(ctx, "page_suffix", json_sprintf(", page %ld", page));
+	return resp_render(app, req, resp, "search", ctx) == 0 ? 0 : 500;
+}
+
+int
+page_search_suggest(struct app *app, struct request *req, struct response *resp)
+{
+	const char *raw = req_str(req, SUGGEST_Q);
+	const char *q = raw ? trimmed(req->arena, raw) : "";
+	json_t *out = json_pack("{s:[], s:[], s:[]}", "videos", "performers", "collections");
+	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
+	if (valid_utf8_len(q, strlen(q)) < SUGGEST_MIN_CHARS)
+		return resp_json(resp, 200, out);
+
+	const char *params[1] = {q};
+	PGresult *r = db_exec(app->db, req->arena, DB_SEARCH_SUGGEST, 1, params);
+	if (r == NULL) {
+		json_decref(out);
+		return db_last_unavailable(app->db) ? 503 : 500;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *kind = PQgetvalue(r, i, 0);
+		const char *label = PQgetvalue(r, i, 1);
+		const char *slug = PQgetvalue(r, i, 2);
+		/* The list's name is also the pages' path: /videos/x, /performers/x, /collections/x. */
+		const char *list = kind[0] == 'v' ? "videos" : kind[0] == 'p' ? "performers" : "collections";
+		json_array_append_new(json_object_get(out, list), json_pack("{s:s, s:s}",
+		    "label", label, "url", arena_printf(req->arena, "/%s/%s", list, slug)));
+	}
+	return resp_json(resp, 200, out);
+}

@@ -1,0 +1,67 @@
+/*
+ * static_pages.c - pages without database content: GET /2257 (the 18
+ * U.S.C. 2257 record-keeping statement, naming the custodian of records
+ * from the configuration), /terms, /privacy (from their templates) and
+ * /robots.txt.
+ *
+ * None of them touches the database, so they answer even while it is down.
+ */
+#include "pages/pages.h"
+
+#include "app.h"
+#include "config.h"
+#include "http.h"
+
+#include <string.h>
+
+/* Legal pages change with a deploy, not with the catalog: an hour is fine. */
+#define STATIC_PAGE_MAX_AGE 3600
+
+static int
+render_static(struct app *app, struct request *req, struct response *resp, const char *name,
+    json_t *ctx)
+{
+	resp_cache(resp, RESP_CACHE_PUBLIC, STATIC_PAGE_MAX_AGE);
+	return resp_render(app, req, resp, name, ctx) == 0 ? 0 : 500;
+}
+
+int
+page_2257(struct app *app, struct request *req, struct response *resp)
+{
+	const char *custodian = app->cfg ? app->cfg->custodian_of_records : NULL;
+	json_t *ctx = json_object();
+	if (custodian && *custodian)
+		json_object_set_new(ctx, "custodian", json_string(custodian));
+	return render_static(app, req, resp, "2257", ctx);
+}
+
+int
+page_terms(struct app *app, struct request *req, struct response *resp)
+{
+	return render_static(app, req, resp, "terms", NULL);
+}
+
+int
+page_privacy(struct app *app, struct request *req, struct response *resp)
+{
+	return render_static(app, req, resp, "privacy", NULL);
+}
+
+int
+page_robots(struct app *app, struct request *req, struct response *resp)
+{
+	(void)req;
+	const char *base = app->cfg && app->cfg->base_url ? app->cfg->base_url : "";
+	size_t blen = strlen(base);
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	struct buf *b = &resp->body;
+	buf_reset(b);
+	/* Search result pages are endless combinations of the same content: crawl the catalog instead. */
+	buf_puts(b, "User-agent: *\nDisallow: /search\n\nSitemap: ");
+	buf_append(b, base, blen);
+	buf_puts(b, "/sitemap.xml\n");
+	resp->content_type = "text/plain; charset=utf-8";
+	resp_cache(resp, RESP_CACHE_PUBLIC, STATIC_PAGE_MAX_AGE);
+	return 0;
+}
