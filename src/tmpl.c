@@ -114,7 +114,11 @@ tmpl_set_add(struct tmpl_set *s, const char *name, const char *src, size_t len,
 	return 0;
 }
 
-/* Read a whole regular file.  Returns 0, or -1 with errno set. */
+/* errno values slurp() sets besides fopen/fread's own. */
+#define EFTYPE_NOTREG EISDIR
+
+/* Read a whole regular file.  Returns 0, or -1 with errno set (EFBIG: over
+ * TMPL_MAX_SIZE; EFTYPE_NOTREG: not a regular file). */
 static int
 slurp(const char *path, char **data, size_t *len)
 {
@@ -124,7 +128,7 @@ slurp(const char *path, char **data, size_t *len)
 	struct stat st;
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		errno = EINVAL;
+		errno = EFTYPE_NOTREG;
 		return -1;
 	}
 	if ((unsigned long long)st.st_size > TMPL_MAX_SIZE) {
@@ -155,7 +159,8 @@ tmpl_set_add_file(struct tmpl_set *s, const char *name, const char *path,
 	size_t len;
 	if (slurp(path, &src, &len) != 0) {
 		snprintf(err, errlen, "%s: %s", path,
-		         errno == EFBIG ? "template too large" : strerror(errno));
+		         errno == EFBIG ? "template larger than TMPL_MAX_SIZE"
+		         : errno == EFTYPE_NOTREG ? "not a regular file" : strerror(errno));
 		return -1;
 	}
 	int rc = tmpl_set_add(s, name, src, len, path, err, errlen);

@@ -37,6 +37,17 @@
  * nested partial/parent/block expansions nothing further is rendered. */
 #define TMPL_MAX_DEPTH 64
 
+/* Why: a small template can multiply work without bound ({{>a}}{{>a}} in
+ * "a", or a list iterated inside itself 256 deep); a render stops after this
+ * many section iterations and expansions, or this much output, so one page
+ * cannot take a worker down.  Real pages use a few thousand steps. */
+#ifndef TMPL_MAX_STEPS              /* the fuzz build lowers both, to stay fast */
+#define TMPL_MAX_STEPS  1000000
+#endif
+#ifndef TMPL_MAX_OUTPUT
+#define TMPL_MAX_OUTPUT (32u << 20)
+#endif
+
 struct tmpl_set;
 
 /* A new empty set.  Never returns NULL (aborts on OOM).  Free with tmpl_set_free. */
@@ -76,10 +87,12 @@ int tmpl_set_has(const struct tmpl_set *s, const char *name);
 /*
  * Render template `name` with the context `ctx` (any JSON value, borrowed),
  * appending the output to `out`.  Returns 0 on success, or -1 if no template
- * has that name (nothing is appended).  Rendering cannot fail otherwise:
- * missing names and partials render as empty, per the spec, and expansions
- * beyond TMPL_MAX_DEPTH render nothing.  Allocates nothing except growth of
- * `out`, so a caller that reuses `out` renders without malloc.
+ * has that name (nothing is appended), or 1 if the render hit
+ * TMPL_MAX_STEPS or TMPL_MAX_OUTPUT and the output was cut short (a runaway
+ * template: callers should not serve it).  Nothing else fails: missing names
+ * and partials render as empty, per the spec, and expansions beyond
+ * TMPL_MAX_DEPTH render nothing.  Allocates nothing except growth of `out`,
+ * so a caller that reuses `out` renders without malloc.
  */
 int tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, struct buf *out);
 

@@ -57,6 +57,9 @@ struct loop {
 struct render {
 	const struct tmpl_set *set;
 	struct buf            *out;
+	size_t                 out_limit;  /* out->len at which to stop */
+	long                   steps;      /* iterations + expansions left */
+	int                    halted;     /* a limit was hit: unwind, write nothing more */
 	uint32_t               nctx, nloop;
 	json_t                *ctx[CTX_MAX];
 	struct loop            loop[CTX_MAX];
@@ -320,12 +323,21 @@ indent_for(const struct tmpl *t, const struct tmpl_op *op, const struct indent *
 static void run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
                 const struct indent *ind, const struct args *args, unsigned depth);
 
+/* Count one step of work; returns 0 once a render limit is reached. */
+static int
+step(struct render *r)
+{
+	if (--r->steps < 0 || r->out->len > r->out_limit)
+		r->halted = 1;
+	return !r->halted;
+}
+
 /* Expand ops [pc, end) of t, unless that would go too deep. */
 static void
 call(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
      const struct indent *ind, const struct args *args, unsigned depth)
 {
-	if (depth >= TMPL_MAX_DEPTH || r->nctx + t->max_nest > CTX_MAX)
+	if (depth >= TMPL_MAX_DEPTH || r->nctx + t->max_nest > CTX_MAX || !step(r))
 		return;
 	run(r, t, pc, end, ind, args, depth + 1);
 }
@@ -358,6 +370,7 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 {
 	const struct tmpl_op *ops = t->ops;
 	struct buf *out = r->out;
+	uint32_t nloop0 = r->nloop, nctx0 = r->nctx;
 	while (pc < end) {
 		const struct tmpl_op *op = &ops[pc];
 		switch ((enum tmpl_opcode)op->code) {
@@ -383,7 +396,7 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 		}
 		case OP_SECTION: {
 			json_t *v = lookup(r, t, op);
-			if (v == NULL || !truthy(v)) {
+			if (v == NULL || !truthy(v) || !step(r)) {
 				pc = op->b;
 				break;
 			}
@@ -404,7 +417,7 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 		}
 		case OP_SECTION_END: {
 			struct loop *l = &r->loop[r->nloop - 1];
-			if (++l->i < l->n) {
+			if (++l->i < l->n && step(r)) {
 				r->ctx[r->nctx - 1] = json_array_get(l->arr, l->i);
 				pc = l->body;
 			} else {
@@ -455,7 +468,12 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 			pc = op->b;
 			break;
 		}
+		if (r->halted)
+			break;
 	}
+	/* Sections left open by a halt are closed here, so callers' stacks are intact. */
+	r->nloop = nloop0;
+	r->nctx = nctx0;
 }
 
 int
@@ -468,9 +486,12 @@ tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, struct buf 
 	struct render r;
 	r.set = s;
 	r.out = out;
+	r.out_limit = out->len + TMPL_MAX_OUTPUT;
+	r.steps = TMPL_MAX_STEPS;
+	r.halted = 0;
 	r.nctx = 1;
 	r.nloop = 0;
 	r.ctx[0] = ctx;
 	run(&r, t, 0, t->nops, NULL, NULL, 0);
-	return 0;
+	return r.halted ? 1 : 0;
 }
