@@ -313,16 +313,30 @@ ensure_table(PGconn *c)
 	return exec_ok(c, "COMMIT");
 }
 
-/* Load schema_migrations in version order.  Returns the count, or -1. */
+/* Load schema_migrations (none if the table does not exist yet) in version order.
+ * Returns the count, or -1. */
 static long
 load_applied(PGconn *c, struct applied **out)
 {
-	PGresult *r = PQexec(c,
+	PGresult *r = PQexec(c, "SELECT to_regclass('schema_migrations') IS NULL");
+	struct applied *a;
+	int n;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "marqueectl migrate: %s", PQerrorMessage(c));
+		PQclear(r);
+		return -1;
+	}
+	if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {   /* never migrated: nothing applied */
+		PQclear(r);
+		*out = xcalloc(1, sizeof **out);
+		return 0;
+	}
+	PQclear(r);
+	r = PQexec(c,
 	    "SELECT version, name, checksum,"
 	    " to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC'"
 	    " FROM schema_migrations ORDER BY version");
-	struct applied *a;
-	int n;
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		fprintf(stderr, "marqueectl migrate: %s", PQerrorMessage(c));
@@ -700,7 +714,8 @@ ctl_migrate(int argc, char **argv)
 	 * A role default meant for the site (statement_timeout) must not cut a
 	 * long index build short; the session is the migrator's alone.
 	 */
-	if (exec_ok(c, "SET statement_timeout = 0") != 0 || ensure_table(c) != 0)
+	if (exec_ok(c, "SET statement_timeout = 0") != 0 ||
+	    (strcmp(action, "status") != 0 && ensure_table(c) != 0))
 		rc = 1;
 	else if (strcmp(action, "up") == 0)
 		rc = cmd_up(c, &s);
