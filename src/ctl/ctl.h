@@ -19,4 +19,21 @@ int ctl_render(int argc, char **argv);
 int ctl_migrate(int argc, char **argv);
 int ctl_seed(int argc, char **argv);
 
+/* Content operations (import.c, export.c, content.c, user.c, backup.c). */
+int ctl_import(int argc, char **argv);
+int ctl_export(int argc, char **argv);
+int ctl_publish(int argc, char **argv);
+int ctl_unpublish(int argc, char **argv);
+int ctl_check_2257(int argc, char **argv);
+int ctl_delete(int argc, char **argv);
+int ctl_restore(int argc, char **argv);
+int ctl_purge(int argc, char **argv);
+int ctl_feature(int argc, char **argv);
+int ctl_set_collection_featured(int argc, char **argv);
+int ctl_refresh(int argc, char **argv);
+int ctl_user(int argc, char **argv);
+int ctl_backup(int argc, char **argv);
+/* `restore FILE` (backup.c), reached through ctl_restore (content.c). */
+int ctl_restore_backup(int argc, char **argv);
+
 #endif

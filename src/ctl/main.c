@@ -40,6 +40,19 @@ static const struct {
 	{"migrate", ctl_migrate, "migrate up|down [N]|status   apply or roll back schema migrations"},
 	{"seed",    ctl_seed,    "seed [--media-dir DIR]         load demo content (idempotent)"},
 	{"render",  ctl_render,  "render TEMPLATE [--partials DIR]  render a template with JSON from stdin"},
+	{"import",  ctl_import,  "import [--dry-run] FILE.json|-  load a catalog file (docs/IMPORT.md), all or nothing"},
+	{"export",  ctl_export,  "export [FILE|-]                write the catalog in the import format"},
+	{"publish", ctl_publish, "publish VIDEO_SLUG             publish a video (refused unless the 2257 rule holds)"},
+	{"unpublish", ctl_unpublish, "unpublish VIDEO_SLUG         take a video off the site"},
+	{"check-2257", ctl_check_2257, "check-2257                 list published videos breaking the 2257 rule (exit 1 if any)"},
+	{"delete",  ctl_delete,  "delete video|performer|collection SLUG, delete photo ID   soft delete"},
+	{"restore", ctl_restore, "restore KIND SLUG|ID  undo a soft delete;  restore FILE  load a backup (pg_restore)"},
+	{"purge",   ctl_purge,   "purge --older-than DAYS        remove rows soft-deleted more than DAYS days ago"},
+	{"feature", ctl_feature, "feature VIDEO_SLUG [--off]     mark a video featured (or not)"},
+	{"set-collection-featured", ctl_set_collection_featured, "set-collection-featured COLLECTION VIDEO|--none  a collection's featured video"},
+	{"refresh", ctl_refresh, "refresh                        refresh the top_performers view (concurrently)"},
+	{"user",    ctl_user,    "user list|show|disable|enable|grant-comp|verify-age ...  manage members"},
+	{"backup",  ctl_backup,  "backup FILE                    pg_dump -Fc of the database to FILE"},
 };
 
 static void
