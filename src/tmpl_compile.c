@@ -719,6 +719,9 @@ emit(struct cc *c)
 				op = add_op(c, OP_SECTION_END);
 				op->b = at + 1;
 			}
+			/* An empty argument has no first line to indent. */
+			if ((o->flags & TF_ARG) && c->nops == at + 2 && c->ops[at + 1].code == OP_INDENT)
+				c->nops--;
 			c->ops[at].b = c->nops;
 			break;
 		}

@@ -96,12 +96,20 @@ load8(const char *p)
 {
 	return _mm_loadl_epi64((const __m128i *)(const void *)p);
 }
+
+static inline __m128i
+load4(const char *p)
+{
+	int v;
+	memcpy(&v, p, sizeof v);
+	return _mm_cvtsi32_si128(v);
+}
 #endif
 
 /*
  * Length of the leading run of s[0..n) that needs no escaping.  With SSE2,
- * 16 bytes at a time; a shorter rest is covered by two overlapping 8-byte
- * loads, so nothing is read outside s[0..n).
+ * 16 bytes at a time; a shorter rest is covered by two overlapping 8- or
+ * 4-byte loads, so nothing is read outside s[0..n).
  */
 static size_t
 safe_run(const char *s, size_t n)
@@ -119,6 +127,13 @@ safe_run(const char *s, size_t n)
 			return i + (size_t)__builtin_ctz(lo);
 		unsigned hi = special_mask(load8(s + n - 8)) & 0xFF;
 		return hi ? n - 8 + (size_t)__builtin_ctz(hi) : n;
+	}
+	if (n - i >= 4) {
+		unsigned lo = special_mask(load4(s + i)) & 0xF;
+		if (lo)
+			return i + (size_t)__builtin_ctz(lo);
+		unsigned hi = special_mask(load4(s + n - 4)) & 0xF;
+		return hi ? n - 4 + (size_t)__builtin_ctz(hi) : n;
 	}
 #endif
 	while (i < n && !esc_idx[(unsigned char)s[i]])
@@ -396,10 +411,12 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 		}
 		case OP_SECTION: {
 			json_t *v = lookup(r, t, op);
-			if (v == NULL || !truthy(v) || !step(r)) {
+			if (v == NULL || !truthy(v)) {
 				pc = op->b;
 				break;
 			}
+			if (!step(r))
+				goto halt;
 			struct loop *l = &r->loop[r->nloop++];
 			l->body = pc + 1;
 			l->i = 0;
@@ -421,6 +438,8 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 				r->ctx[r->nctx - 1] = json_array_get(l->arr, l->i);
 				pc = l->body;
 			} else {
+				if (r->halted)
+					goto halt;
 				r->nloop--;
 				r->nctx--;
 				pc++;
@@ -445,6 +464,8 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 					call(r, u, 0, u->nops, ni, &a, depth);
 				}
 			}
+			if (r->halted)
+				goto halt;
 			pc = op->code == OP_PARTIAL ? pc + 1 : op->b;
 			break;
 		}
@@ -461,6 +482,8 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 			} else {
 				pc++;  /* inline default content: just run on into it */
 			}
+			if (r->halted)
+				goto halt;
 			break;
 		}
 		case OP_ARG:  /* only inside a parent's range, which PARENT skips */
@@ -468,9 +491,8 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 			pc = op->b;
 			break;
 		}
-		if (r->halted)
-			break;
 	}
+halt:
 	/* Sections left open by a halt are closed here, so callers' stacks are intact. */
 	r->nloop = nloop0;
 	r->nctx = nctx0;
