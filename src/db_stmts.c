@@ -59,13 +59,18 @@
  * KEY), kind 'p' the photo gallery (up to 48, non-deleted, in sort order).
  * 0 kind, 1 ord, 2.. card, 11 url, 12 thumbnail_url, 13 alt_text,
  * 14 width, 15 height, 16 photo_type.
+ * The filmography walks the performer's links (idx_video_performers_performer)
+ * and fetches each video by primary key; OFFSET 0 keeps that nested loop,
+ * which the planner would otherwise turn into a hash join over a sequential
+ * scan of videos for performers with a few hundred videos.
  */
 #define PERFORMER_SQL(KEY) \
 	"SELECT 'v' AS kind, row_number() OVER (ORDER BY v." KEY ", v.id), " CARD("v") "," \
 	"  NULL, NULL, NULL, NULL, NULL, NULL" \
-	" FROM (SELECT * FROM videos v" \
-	"  WHERE v.id IN (SELECT video_id FROM video_performers WHERE performer_id = $1)" \
-	"    AND v.is_published AND v.deleted_at IS NULL" \
+	" FROM (SELECT v.* FROM video_performers vp CROSS JOIN LATERAL" \
+	"   (SELECT * FROM videos v WHERE v.id = vp.video_id" \
+	"    AND v.is_published AND v.deleted_at IS NULL OFFSET 0) v" \
+	"  WHERE vp.performer_id = $1" \
 	"  ORDER BY v." KEY ", v.id LIMIT 24 OFFSET $2) v" \
 	" UNION ALL " \
 	"(SELECT 'p', row_number() OVER (ORDER BY sort_order NULLS LAST, id)," \

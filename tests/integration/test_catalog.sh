@@ -1,0 +1,359 @@
+#!/usr/bin/env bash
+# test_catalog.sh - the catalog pages through nginx: home, collection,
+# video, performer, /collections.css (issue 5).
+#
+# Every page and parameter (bad ones included), visibility of unpublished
+# and soft-deleted videos and performers (changed for the check, restored
+# afterwards), counts against the database, escaping, JSON-LD, legal names
+# never shown, social link filtering, SQL statements per page (the
+# X-Marquee-Queries header of test builds), view counting.
+#
+# Environment: MARQUEE_TEST_URL (nginx), MARQUEE_DATABASE_URL (owner role; the
+# slugs and names checked are read from it, so any catalog works: the seed
+# or the shared dataset).  Every request carries a unique "cb" parameter,
+# which the pages ignore, so nginx's micro-cache never answers a check.
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/stack.sh"
+
+URL=${MARQUEE_TEST_URL:-}
+DB=${MARQUEE_DATABASE_URL:-}
+if [ -z "$URL" ] || [ -z "$DB" ]; then
+	t_skip "catalog: all checks" "MARQUEE_TEST_URL or MARQUEE_DATABASE_URL is not set"
+	exit 0
+fi
+
+TMP=$(mktemp -d)
+RESTORE=$TMP/restore.sql
+: >"$RESTORE"
+cleanup() {
+	psql "$DB" -X -q -f "$RESTORE" >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+q() { psql "$DB" -X -q -A -t -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
+# Remember how to undo a change, even if the script dies halfway.
+undo() { printf '%s;\n' "$1" >>"$RESTORE"; }
+
+# get PATH [curl args]: fetch through nginx (never from its cache: the cb
+# value is unique, also when get runs in a subshell); body in $TMP/body,
+# headers in $TMP/head; prints the status.
+get() {
+	local path=$1 sep='?'
+	shift
+	case $path in *\?*) sep='&' ;; esac
+	curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' --max-time 15 "$@" \
+		"$URL$path${sep}cb=$$-$(date +%s%N)" || true
+}
+body() { cat "$TMP/body"; }
+header() { grep -i "^$1:" "$TMP/head" | head -n 1 | cut -d: -f2- | tr -d '\r' | sed 's/^ //'; }
+has() { grep -qF -- "$1" "$TMP/body"; }
+# HTML-escape as the templates do (& < > " ').
+esc() { printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g' -e "s/'/\\&#39;/g"; }
+thousands() { printf '%s' "$1" | sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta'; }
+
+# page_ok NAME PATH: 200, HTML, the head every catalog page has, and at most 2 statements.
+page_ok() {
+	local name=$1 st
+	st=$(get "$2")
+	t_eq "$name: 200" "$st" 200
+	local ok=1 why=
+	for tag in '<link rel="canonical" href="' '<meta name="description" content="' \
+		'<meta property="og:title"' '<meta property="og:type"' '<meta property="og:url"' \
+		'<meta name="rating" content="RTA-5042-1996-1400-1577-RTA">'; do
+		has "$tag" || { ok=0; why="missing $tag"; }
+	done
+	[ "$ok" = 1 ] && t_pass "$name: canonical, description, OpenGraph, RTA" || t_fail "$name: canonical, description, OpenGraph, RTA" "$why"
+	t_match "$name: public cache for anonymous visitors" "$(header cache-control)" '^public, max-age=[0-9]+'
+	local nq
+	nq=$(header x-marquee-queries)
+	if [ -z "$nq" ]; then
+		t_skip "$name: at most 2 SQL statements" "no X-Marquee-Queries (not a --enable-test-routes build)"
+	elif [ "$nq" -le 2 ]; then
+		t_pass "$name: at most 2 SQL statements ($nq)"
+	else
+		t_fail "$name: at most 2 SQL statements" "$nq statements"
+	fi
+}
+
+# jsonld_ok NAME TYPE: the page's JSON-LD parses, has @type TYPE, holds no raw "</".
+jsonld_ok() {
+	local out
+	out=$(python3 - "$TMP/body" "$2" <<-'EOF' 2>&1
+		import json, re, sys
+		html = open(sys.argv[1], encoding="utf-8").read()
+		blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+		assert len(blocks) == 1, "%d JSON-LD blocks" % len(blocks)
+		assert "</" not in blocks[0] and "<!--" not in blocks[0], "raw </ or <!-- in the block"
+		d = json.loads(blocks[0])
+		assert d.get("@type") == sys.argv[2], "@type is %r" % d.get("@type")
+		assert d.get("@context") == "https://schema.org"
+		print("ok")
+	EOF
+	)
+	t_eq "$1: JSON-LD $2 parses, no raw </" "$out" ok
+}
+
+# live ALIAS: the SQL condition for a live video (published, not deleted).
+live() { printf '%s.is_published AND %s.deleted_at IS NULL' "$1" "$1"; }
+LIVE="is_published AND deleted_at IS NULL"
+
+# ------------------------------------------------------------------ home
+page_ok "home" "/"
+home=$(body)
+names=$(q "SELECT name FROM collections WHERE deleted_at IS NULL AND is_active ORDER BY sort_order NULLS LAST, name, id")
+ok=1 prev=0
+while IFS= read -r n; do
+	[ -n "$n" ] || continue
+	pos=$(printf '%s' "$home" | grep -bF -- "class=\"collection-tile__name\">$(esc "$n")<" | head -n 1 | cut -d: -f1)
+	if [ -z "$pos" ] || [ "$pos" -lt "$prev" ]; then ok=0; fi
+	prev=${pos:-0}
+done <<<"$names"
+[ "$ok" = 1 ] && t_pass "home: every active collection, in sort_order" || t_fail "home: every active collection, in sort_order" "missing or out of order"
+newest=$(q "SELECT slug FROM videos WHERE $LIVE ORDER BY release_date DESC, id LIMIT 1")
+t_match "home: newest live video in the new releases row" "$home" "href=\"/videos/$newest\""
+popular=$(q "SELECT slug FROM videos WHERE $LIVE ORDER BY view_count DESC, id LIMIT 1")
+t_match "home: most viewed live video in its row" "$home" "href=\"/videos/$popular\""
+t_match "home: links the collections stylesheet" "$home" '<link rel="stylesheet" href="/collections.css">'
+t_eq "home: HEAD" "$(get / -I)" 200
+
+# ------------------------------------------------------- collections.css
+st=$(get /collections.css)
+t_eq "collections.css: 200" "$st" 200
+t_match "collections.css: text/css" "$(header content-type)" '^text/css'
+first_coll=$(q "SELECT slug FROM collections WHERE deleted_at IS NULL AND is_active ORDER BY sort_order NULLS LAST, name, id LIMIT 1")
+t_match "collections.css: a class per collection, validated colours" "$(body)" \
+	"^\.theme-$first_coll\{--c-primary:#[0-9a-f]{6};--c-on-primary:#(000000|ffffff);--c-accent:#[0-9a-f]{6};--c-on-accent:#(000000|ffffff)\}$"
+
+# ------------------------------------------------------------ collections
+while IFS='|' read -r slug count; do
+	[ -n "$slug" ] || continue
+	page_ok "collection $slug" "/collections/$slug"
+	live=$(q "SELECT count(*) FROM videos v JOIN collections c ON c.id = v.collection_id WHERE c.slug = '$slug' AND $(live v)")
+	t_eq "collection $slug: stored count equals the live videos" "$count" "$live"
+	t_match "collection $slug: shows the count" "$(body)" "collection-hero__count\">$(thousands "$live") video"
+	cards=$(grep -c 'class="video-card"' "$TMP/body")
+	want=$((live < 24 ? live : 24))
+	t_eq "collection $slug: first page shows min(24, count) cards" "$cards" "$want"
+	t_match "collection $slug: theme class" "$(body)" "class=\"collection theme-$slug\""
+done < <(q "SELECT slug, video_count FROM collections WHERE deleted_at IS NULL AND is_active ORDER BY sort_order NULLS LAST, name, id")
+
+BIG=$(q "SELECT slug FROM collections WHERE deleted_at IS NULL AND is_active ORDER BY video_count DESC, id LIMIT 1")
+BIGN=$(q "SELECT video_count FROM collections WHERE slug = '$BIG'")
+PAGES=$(((BIGN + 23) / 24))
+[ "$PAGES" -ge 1 ] || PAGES=1
+for s in views rating duration; do
+	page_ok "collection sort=$s" "/collections/$BIG?sort=$s"
+	t_match "collection sort=$s: canonical keeps the sort" "$(body)" "<link rel=\"canonical\" href=\"[^\"]*/collections/$BIG\?sort=$s\">"
+	t_match "collection sort=$s: marked current" "$(body)" "href=\"/collections/$BIG\?sort=$s\" aria-current=\"true\""
+done
+want=$(q "SELECT slug FROM videos v WHERE collection_id = (SELECT id FROM collections WHERE slug = '$BIG') AND $LIVE ORDER BY view_count DESC, id LIMIT 1")
+get "/collections/$BIG?sort=views" >/dev/null
+first=$(grep -o 'class="video-card__link" href="/videos/[^"]*"' "$TMP/body" | head -n 1 | sed 's#.*/videos/##; s#"##')
+t_eq "collection sort=views: most viewed first" "$first" "$want"
+for qual in 4k 1080p 720p 480p; do
+	col=has_$qual
+	n=$(q "SELECT count(*) FROM videos WHERE collection_id = (SELECT id FROM collections WHERE slug = '$BIG') AND $LIVE AND $col")
+	st=$(get "/collections/$BIG?quality=$qual")
+	t_eq "collection quality=$qual: 200" "$st" 200
+	t_match "collection quality=$qual: count of that quality" "$(body)" "collection-hero__count\">$(thousands "$n") video"
+done
+page_ok "collection sort+quality+page" "/collections/$BIG?sort=views&quality=1080p"
+t_match "collection: canonical orders the parameters" "$(body)" "<link rel=\"canonical\" href=\"[^\"]*/collections/$BIG\?sort=views&amp;quality=1080p\">"
+
+get "/collections/$BIG?sort=newest&page=1" >/dev/null
+t_match "collection: default values left out of the canonical URL" "$(body)" "<link rel=\"canonical\" href=\"[^\"]*/collections/$BIG\">"
+if [ "$PAGES" -ge 3 ]; then
+	page_ok "collection page 2" "/collections/$BIG?page=2"
+	t_match "collection page 2: canonical" "$(body)" "<link rel=\"canonical\" href=\"[^\"]*/collections/$BIG\?page=2\">"
+	t_match "collection page 2: rel=prev" "$(body)" "<link rel=\"prev\" href=\"[^\"]*/collections/$BIG\">"
+	t_match "collection page 2: rel=next" "$(body)" "<link rel=\"next\" href=\"[^\"]*/collections/$BIG\?page=3\">"
+	t_match "collection page 2: current page marked" "$(body)" 'aria-current="page"><span class="visually-hidden">Page </span>2<'
+	st=$(get "/collections/$BIG?page=$PAGES")
+	t_eq "collection last page ($PAGES): 200" "$st" 200
+	t_eq "collection last page: the remaining cards" "$(grep -c 'class="video-card"' "$TMP/body")" "$((BIGN - (PAGES - 1) * 24))"
+	if grep -q '<link rel="next"' "$TMP/body"; then t_fail "collection last page: no rel=next" "found"; else t_pass "collection last page: no rel=next"; fi
+else
+	t_skip "collection page 2" "the biggest collection has fewer than 3 pages"
+fi
+t_eq "collection page past the end: 404" "$(get "/collections/$BIG?page=$((PAGES + 1))")" 404
+for bad in "page=-1" "page=0" "page=abc" "page=1.5" "page=999999" "page=%2B2" "page=01" "sort=drop%20table" \
+	"sort=" "sort=NEWEST" "quality=8k" "quality=" "page=1&page=2"; do
+	t_eq "collection $bad: 400" "$(get "/collections/$BIG?$bad")" 400
+done
+t_eq "collection unknown slug: 404" "$(get /collections/no-such-collection-zz)" 404
+t_eq "collection bad slug: 404" "$(get /collections/Not_A_Slug)" 404
+
+# ------------------------------------------------------------------ video
+VID=$(q "SELECT v.slug FROM videos v JOIN collections c ON c.id = v.collection_id
+	WHERE $(live v) AND c.deleted_at IS NULL AND c.is_active
+	AND (SELECT count(*) FROM video_performers vp JOIN performers p ON p.id = vp.performer_id
+	     WHERE vp.video_id = v.id AND p.deleted_at IS NULL) >= 2
+	ORDER BY v.release_date DESC, v.id LIMIT 1")
+page_ok "video" "/videos/$VID"
+jsonld_ok "video" VideoObject
+vtitle=$(q "SELECT title FROM videos WHERE slug = '$VID'")
+t_match "video: title in h1" "$(body)" "<h1 id=\"video-title\">$(esc "$vtitle" | sed 's/[][\.*^$?+(){}|]/\\&/g')</h1>"
+coll=$(q "SELECT c.slug FROM videos v JOIN collections c ON c.id = v.collection_id WHERE v.slug = '$VID'")
+t_match "video: collection link" "$(body)" "href=\"/collections/$coll\""
+t_match "video: 2257 link" "$(body)" 'href="/2257"'
+t_match "video: join call to action for anonymous visitors" "$(body)" 'href="/signup"'
+perfs=$(q "SELECT p.slug FROM video_performers vp JOIN performers p ON p.id = vp.performer_id JOIN videos v ON v.id = vp.video_id
+	WHERE v.slug = '$VID' AND p.deleted_at IS NULL ORDER BY vp.billing_order NULLS LAST, p.name")
+got=$(grep -o 'performer-strip.*' "$TMP/body" >/dev/null; sed -n '/class="performer-strip"/,/<\/ul>/p' "$TMP/body" | grep -o 'href="/performers/[^"]*"' | sed 's#href="/performers/##; s#"##')
+t_eq "video: performers in billing order" "$(printf '%s' "$got" | tr '\n' ' ')" "$(printf '%s' "$perfs" | tr '\n' ' ')"
+dur=$(q "SELECT duration_seconds FROM videos WHERE slug = '$VID'")
+if [ -n "$dur" ]; then
+	if [ "$dur" -ge 3600 ]; then want=$(printf '%d:%02d:%02d' $((dur / 3600)) $((dur / 60 % 60)) $((dur % 60))); else want=$(printf '%d:%02d' $((dur / 60)) $((dur % 60))); fi
+	t_match "video: duration" "$(body)" "Duration $want<"
+fi
+related=$(sed -n '/id="video-related"/,/<\/section>/p' "$TMP/body" | grep -c 'class="video-card"')
+if [ "$related" -ge 1 ] && [ "$related" -le 8 ]; then t_pass "video: 1 to 8 related videos ($related)"; else t_fail "video: 1 to 8 related videos" "$related"; fi
+if sed -n '/id="video-related"/,/<\/section>/p' "$TMP/body" | grep -q "href=\"/videos/$VID\""; then
+	t_fail "video: not related to itself" "listed"
+else
+	t_pass "video: not related to itself"
+fi
+t_eq "video unknown slug: 404" "$(get /videos/no-such-video-zz)" 404
+t_eq "video: HEAD" "$(get "/videos/$VID" -I)" 200
+
+# Escaping: a title with every HTML-special character, set for the check.
+ETITLE=$(q "SELECT title FROM videos WHERE slug = '$VID'")
+undo "UPDATE videos SET title = \$zz\$$ETITLE\$zz\$ WHERE slug = '$VID'"
+q "UPDATE videos SET title = 'Zz <b>bold</b> & \"quoted\" ''single'' </script>' WHERE slug = '$VID'" >/dev/null
+get "/videos/$VID" >/dev/null
+t_match "video: title escaped" "$(body)" '<h1 id="video-title">Zz &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; &#39;single&#39; &lt;/script&gt;</h1>'
+if has '<b>bold</b>'; then t_fail "video: no raw markup from the title" "found <b>bold</b>"; else t_pass "video: no raw markup from the title"; fi
+jsonld_ok "video with </script> in the title" VideoObject
+q "UPDATE videos SET title = \$zz\$$ETITLE\$zz\$ WHERE slug = '$VID'" >/dev/null
+
+# ----------------------------------------------------- unpublish, soft delete
+# The newest live video: on page 1 of its collection's grid, in the home
+# page's newest row, and related to SIB, a one-performer video whose
+# performer has at most 9 live videos (so all of them are related).
+TV=$(q "SELECT slug FROM videos WHERE $LIVE ORDER BY release_date DESC, id LIMIT 1")
+TVC=$(q "SELECT c.slug FROM videos v JOIN collections c ON c.id = v.collection_id WHERE v.slug = '$TV'")
+TVN=$(q "SELECT video_count FROM collections WHERE slug = '$TVC'")
+SIB=$(q "SELECT o.slug FROM videos t JOIN video_performers a ON a.video_id = t.id
+	JOIN performers p ON p.id = a.performer_id AND p.deleted_at IS NULL AND p.video_count <= 9
+	JOIN video_performers b ON b.performer_id = p.id AND b.video_id <> t.id
+	JOIN videos o ON o.id = b.video_id AND $(live o)
+	WHERE t.slug = '$TV' AND (SELECT count(*) FROM video_performers x WHERE x.video_id = o.id) = 1
+	ORDER BY o.id LIMIT 1")
+[ -n "$SIB" ] || t_skip "related list visibility" "no suitable video shares a performer with $TV"
+visible_everywhere() {   # NAME: checks TV shows up (want=1) or not (want=0) on every list
+	local name=$1 want=$2 where
+	for where in "/videos/$TV" "/collections/$TVC" "/" ${SIB:+"/videos/$SIB"}; do
+		local st found=0
+		st=$(get "$where")
+		if [ "$where" = "/videos/$TV" ]; then
+			[ "$st" = 200 ] && found=1
+		else
+			grep -q "class=\"video-card__link\" href=\"/videos/$TV\"" "$TMP/body" && found=1
+		fi
+		t_eq "$name: $where $([ "$want" = 1 ] && echo shows || echo hides) it" "$found" "$want"
+	done
+}
+visible_everywhere "live video" 1
+pub=$(q "SELECT published_at FROM videos WHERE slug = '$TV'")
+undo "UPDATE videos SET is_published = true, published_at = '$pub' WHERE slug = '$TV'"
+q "UPDATE videos SET is_published = false, published_at = NULL WHERE slug = '$TV'" >/dev/null
+visible_everywhere "unpublished video" 0
+t_eq "unpublished video: video page 404" "$(get "/videos/$TV")" 404
+get "/collections/$TVC" >/dev/null
+t_match "unpublished video: collection count follows" "$(body)" "collection-hero__count\">$(thousands $((TVN - 1))) video"
+q "UPDATE videos SET is_published = true, published_at = '$pub' WHERE slug = '$TV'" >/dev/null
+undo "UPDATE videos SET deleted_at = NULL WHERE slug = '$TV'"
+q "UPDATE videos SET deleted_at = now() WHERE slug = '$TV'" >/dev/null
+visible_everywhere "soft-deleted video" 0
+t_eq "soft-deleted video: video page 404" "$(get "/videos/$TV")" 404
+q "UPDATE videos SET deleted_at = NULL WHERE slug = '$TV'" >/dev/null
+visible_everywhere "restored video" 1
+
+# A soft-deleted performer disappears from the video page, and its own page is 404.
+P1=$(printf '%s\n' "$perfs" | head -n 1)
+undo "UPDATE performers SET deleted_at = NULL WHERE slug = '$P1'"
+q "UPDATE performers SET deleted_at = now() WHERE slug = '$P1'" >/dev/null
+get "/videos/$VID" >/dev/null
+if has "href=\"/performers/$P1\""; then t_fail "soft-deleted performer: gone from the video page" "still linked"; else t_pass "soft-deleted performer: gone from the video page"; fi
+t_eq "soft-deleted performer: page 404" "$(get "/performers/$P1")" 404
+q "UPDATE performers SET deleted_at = NULL WHERE slug = '$P1'" >/dev/null
+get "/videos/$VID" >/dev/null
+t_match "restored performer: back on the video page" "$(body)" "href=\"/performers/$P1\""
+
+# ------------------------------------------------------------- performer
+PS=$(q "SELECT slug FROM performers WHERE deleted_at IS NULL ORDER BY video_count DESC, id LIMIT 1")
+PN=$(q "SELECT video_count FROM performers WHERE slug = '$PS'")
+page_ok "performer" "/performers/$PS"
+jsonld_ok "performer" Person
+t_match "performer: name in h1" "$(body)" "<h1 id=\"performer-name\">$(esc "$(q "SELECT name FROM performers WHERE slug = '$PS'")")</h1>"
+t_match "performer: video count" "$(body)" "performer-hero__count\">$(thousands "$PN") video"
+t_eq "performer: first page of the filmography" "$(grep -c 'class="video-card"' "$TMP/body")" "$((PN < 24 ? PN : 24))"
+page_ok "performer sort=views" "/performers/$PS?sort=views"
+want=$(q "SELECT v.slug FROM videos v JOIN video_performers vp ON vp.video_id = v.id JOIN performers p ON p.id = vp.performer_id
+	WHERE p.slug = '$PS' AND $(live v) ORDER BY v.view_count DESC, v.id LIMIT 1")
+first=$(grep -o 'class="video-card__link" href="/videos/[^"]*"' "$TMP/body" | head -n 1 | sed 's#.*/videos/##; s#"##')
+t_eq "performer sort=views: most viewed first" "$first" "$want"
+if [ "$PN" -gt 24 ]; then
+	page_ok "performer page 2" "/performers/$PS?sort=views&page=2"
+	t_match "performer page 2: canonical" "$(body)" "<link rel=\"canonical\" href=\"[^\"]*/performers/$PS\?sort=views&amp;page=2\">"
+else
+	t_skip "performer page 2" "no performer with more than 24 videos"
+fi
+PP=$(((PN + 23) / 24))
+[ "$PP" -ge 1 ] || PP=1
+t_eq "performer page past the end: 404" "$(get "/performers/$PS?page=$((PP + 1))")" 404
+for bad in "page=-1" "page=abc" "page=999999" "sort=rating" "sort=drop%20table"; do
+	t_eq "performer $bad: 400" "$(get "/performers/$PS?$bad")" 400
+done
+t_eq "performer unknown slug: 404" "$(get /performers/no-such-performer-zz)" 404
+
+# Social links: only http(s), with rel="noopener nofollow"; a javascript: URL is dropped.
+LP=$(q "SELECT p.slug FROM performers p WHERE p.deleted_at IS NULL AND NOT EXISTS
+	(SELECT 1 FROM social_media_links s WHERE s.performer_id = p.id AND s.platform = 'custom') ORDER BY p.video_count DESC, p.id LIMIT 1")
+undo "DELETE FROM social_media_links WHERE handle = 'zz-catalog-test'"
+q "INSERT INTO social_media_links (performer_id, platform, handle, url, sort_order)
+	SELECT id, 'custom', 'zz-catalog-test', 'javascript:alert(1)', 99 FROM performers WHERE slug = '$LP'" >/dev/null
+get "/performers/$LP" >/dev/null
+if has 'javascript:'; then t_fail "performer: javascript: link dropped" "rendered"; else t_pass "performer: javascript: link dropped"; fi
+q "UPDATE social_media_links SET url = 'https://example.com/zz-catalog-test' WHERE handle = 'zz-catalog-test'" >/dev/null
+get "/performers/$LP" >/dev/null
+t_match "performer: https link rendered with rel=noopener nofollow" "$(body)" '<a href="https://example.com/zz-catalog-test" rel="noopener nofollow">'
+q "DELETE FROM social_media_links WHERE handle = 'zz-catalog-test'" >/dev/null
+
+# ------------------------------------------------ legal names and birth dates
+leaks=
+while IFS='|' read -r slug legal dob vslug; do
+	[ -n "$slug" ] || continue
+	for path in "/performers/$slug" "/videos/$vslug"; do
+		get "$path" >/dev/null
+		has "$legal" && leaks="$leaks $path:legal_name"
+		has "$dob" && leaks="$leaks $path:date_of_birth"
+	done
+done < <(q "SELECT p.slug, p.legal_name, p.date_of_birth, (SELECT v.slug FROM video_performers vp JOIN videos v ON v.id = vp.video_id
+	WHERE vp.performer_id = p.id AND $(live v) ORDER BY v.id LIMIT 1)
+	FROM performers p WHERE p.deleted_at IS NULL AND p.legal_name IS NOT NULL AND p.date_of_birth IS NOT NULL AND p.video_count > 0
+	ORDER BY p.video_count DESC, p.id LIMIT 5")
+t_eq "legal names and dates of birth appear on no performer or video page" "${leaks:-none}" none
+
+# ------------------------------------------------------------------ views
+# Views are buffered per worker and written in batches (pages/view.h): after
+# the flush interval, any video page a worker serves writes its batch.
+VIDID=$(q "SELECT id FROM videos WHERE slug = '$VID'")
+before=$(q "SELECT count(*) FROM video_view_events WHERE video_id = '$VIDID'")
+for _ in 1 2 3 4 5 6; do get "/videos/$VID" >/dev/null; done
+sleep 6
+for _ in 1 2 3 4 5 6 7 8; do get "/videos/$VID" >/dev/null; done
+after=$(q "SELECT count(*) FROM video_view_events WHERE video_id = '$VIDID'")
+if [ "$after" -gt "$before" ]; then t_pass "views: page views reach video_view_events ($before -> $after)"; else t_fail "views: page views reach video_view_events" "$before -> $after"; fi
+vc=$(q "SELECT view_count FROM videos WHERE id = '$VIDID'")
+folded=$(q "SELECT marquee_flush_video_views()")
+vc2=$(q "SELECT view_count FROM videos WHERE id = '$VIDID'")
+left=$(q "SELECT count(*) FROM video_view_events WHERE video_id = '$VIDID'")
+if [ "$vc2" -ge $((vc + after)) ] && [ "$left" = 0 ] && [ "$folded" -ge "$after" ]; then
+	t_pass "views: marquee_flush_video_views folds the events into view_count"
+else
+	t_fail "views: marquee_flush_video_views folds the events into view_count" "view_count $vc -> $vc2, folded $folded, left $left"
+fi
+exit 0
