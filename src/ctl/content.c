@@ -361,11 +361,13 @@ static const char *const purge_names[] = {"photos", "videos", "performers", "col
 
 /* What purge had to keep, and why; run after the DELETEs. */
 static const char sql_purge_kept[] =
-	"SELECT 'performer', p.slug, count(*), 'it is still credited on videos that are not purged'"
+	"SELECT 'performer', p.slug,"
+	"       format('still credited on %s video(s) that stay', count(*))"
 	"  FROM performers p JOIN video_performers vp ON vp.performer_id = p.id"
 	" WHERE p.deleted_at < " CUTOFF " GROUP BY p.slug"
 	" UNION ALL "
-	"SELECT 'collection', c.slug, count(*), 'videos still belong to it (ON DELETE RESTRICT)'"
+	"SELECT 'collection', c.slug,"
+	"       format('%s video(s) still belong to it (ON DELETE RESTRICT)', count(*))"
 	"  FROM collections c JOIN videos v ON v.collection_id = c.id"
 	" WHERE c.deleted_at < " CUTOFF " GROUP BY c.slug"
 	" ORDER BY 1, 2";
@@ -410,8 +412,8 @@ ctl_purge(int argc, char **argv)
 	printf("purged (soft-deleted more than %lld days ago): %s photos, %s videos,"
 	    " %s performers, %s collections\n", days, counts[0], counts[1], counts[2], counts[3]);
 	for (int i = 0; i < PQntuples(kept); i++)
-		printf("kept %s \"%s\": %s (%s)\n", PQgetvalue(kept, i, 0), PQgetvalue(kept, i, 1),
-		    PQgetvalue(kept, i, 3), PQgetvalue(kept, i, 2));
+		printf("kept %s \"%s\": %s\n", PQgetvalue(kept, i, 0), PQgetvalue(kept, i, 1),
+		    PQgetvalue(kept, i, 2));
 	PQclear(kept);
 	rc = 0;
 out:

@@ -93,7 +93,8 @@ ctl_exec_msg(PGconn *c, const char *sql, int n, const char *const *v,
 void
 ctl_rollback(PGconn *c)
 {
-	PQclear(PQexec(c, "ROLLBACK"));
+	if (PQtransactionStatus(c) != PQTRANS_IDLE)
+		PQclear(PQexec(c, "ROLLBACK"));
 }
 
 int

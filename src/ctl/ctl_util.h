@@ -40,7 +40,7 @@ int ctl_exec(PGconn *c, const char *sql, int n, const char *const *v);
 int ctl_exec_msg(PGconn *c, const char *sql, int n, const char *const *v,
     char *err, size_t errlen);
 
-/* ROLLBACK that ignores errors (the transaction may already be aborted). */
+/* ROLLBACK when a transaction is open (also an aborted one); else nothing. */
 void ctl_rollback(PGconn *c);
 
 /*
