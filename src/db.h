@@ -39,6 +39,7 @@ enum db_stmt {
 	/* end discovery */
 	/* pages: home, collection, video, performer (pages/{home,collection,video,performer}.c) */
 	DB_HOME,
+	DB_COLLECTIONS,
 	DB_COLLECTION_NEWEST,
 	DB_COLLECTION_VIEWS,
 	DB_COLLECTION_RATING,

@@ -12,6 +12,18 @@
 #define CARD(t) t ".slug, " t ".title, " t ".thumbnail_url, " t ".duration_seconds, " \
 	t ".release_date, " t ".view_count, " t ".rating, " t ".has_4k, " t ".has_1080p"
 
+/*
+ * The active collections in sort_order with their featured video when it is
+ * live, as DB_HOME's kind 0 rows (columns: see DB_HOME).
+ */
+#define COLLECTION_TILES_SQL \
+	"SELECT 0 AS kind, c.ord, c.slug, c.name, c.description," \
+	"  c.color_scheme->>'primary', c.color_scheme->>'accent'," \
+	"  c.thumbnail_url, c.banner_image_url, c.video_count, " CARD("v") \
+	" FROM (SELECT *, row_number() OVER (ORDER BY sort_order NULLS LAST, name, id) AS ord" \
+	"       FROM collections WHERE deleted_at IS NULL AND is_active) c" \
+	" LEFT JOIN videos v ON v.id = c.featured_video_id AND v.is_published AND v.deleted_at IS NULL"
+
 /* Videos in each home page row. */
 #define HOME_ROW "12"
 
@@ -234,12 +246,7 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * 6 accent, 7 thumbnail_url, 8 banner_image_url, 9 video_count, 10.. card.
 	 */
 	[DB_HOME] = {"home",
-	    "SELECT 0 AS kind, c.ord, c.slug, c.name, c.description,"
-	    "  c.color_scheme->>'primary', c.color_scheme->>'accent',"
-	    "  c.thumbnail_url, c.banner_image_url, c.video_count, " CARD("v")
-	    " FROM (SELECT *, row_number() OVER (ORDER BY sort_order NULLS LAST, name, id) AS ord"
-	    "       FROM collections WHERE deleted_at IS NULL AND is_active) c"
-	    " LEFT JOIN videos v ON v.id = c.featured_video_id AND v.is_published AND v.deleted_at IS NULL"
+	    COLLECTION_TILES_SQL
 	    " UNION ALL "
 	    "SELECT 1, row_number() OVER (ORDER BY v.release_date DESC, v.id),"
 	    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " CARD("v")
@@ -252,6 +259,9 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	    "       ORDER BY view_count DESC, id LIMIT " HOME_ROW ") v"
 	    " ORDER BY 1, 2",
 	    0, DB_IDEMPOTENT},
+
+	/* /collections: the kind 0 rows of DB_HOME alone. */
+	[DB_COLLECTIONS] = {"collections", COLLECTION_TILES_SQL " ORDER BY 1, 2", 0, DB_IDEMPOTENT},
 
 	[DB_COLLECTION_NEWEST] = {"collection_newest",
 	    COLLECTION_SQL("release_date DESC", ""), 3, DB_IDEMPOTENT},

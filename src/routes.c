@@ -56,6 +56,7 @@ static const struct param sitemap_params[SITEMAP__MAX] = {
 const struct route routes_table[] = {
 	{HTTP_M(HTTP_GET), "/", AUTH_NONE, page_home, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/2257", AUTH_NONE, page_2257, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/collections", AUTH_NONE, page_collections, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/collections.css", AUTH_NONE, page_collection_themes, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/collections/{slug:slug}", AUTH_NONE, page_collection,
 	    collection_params, COLLECTION__MAX, 0},

@@ -1,9 +1,10 @@
 /*
  * home.c - GET /: the active collections in sort_order (each in its own
  * colours, with its featured video when that one is live), then a row of
- * the newest releases and a row of the most viewed videos.
+ * the newest releases and a row of the most viewed videos; GET /collections:
+ * the same collection tiles alone.
  *
- * One SQL round trip (DB_HOME).  The page is the same for every anonymous
+ * One SQL round trip each (DB_HOME, DB_COLLECTIONS: same columns).  The page is the same for every anonymous
  * visitor and cached publicly.  For a signed-in member issue 6 adds
  * "continue_row" ({"videos": [cards]}) to the context; the template shows
  * that row only when the key is present, so nothing here pretends to have
@@ -81,4 +82,22 @@ page_home(struct app *app, struct request *req, struct response *resp)
 	    "/", "website", first_thumb);
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	return resp_render(app, req, resp, "home", ctx) == 0 ? 0 : 500;
+}
+
+int
+page_collections(struct app *app, struct request *req, struct response *resp)
+{
+	PGresult *r = db_exec(app->db, req->arena, DB_COLLECTIONS, 0, NULL);
+	if (r == NULL)
+		return cat_db_error(app);
+	json_t *tiles = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(tiles, collection_tile(r, i));
+	json_t *ctx = json_object();
+	cat_page_meta(ctx, app, req->arena, "Collections",
+	    "Every collection of films on this site, each with its featured video.",
+	    "/collections", "website", PQntuples(r) ? PQgetvalue(r, 0, H_THUMB) : NULL);
+	cat_set_list(ctx, "collections", tiles);
+	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
+	return resp_render(app, req, resp, "collections", ctx) == 0 ? 0 : 500;
 }

@@ -38,6 +38,9 @@ enum performer_sort { PERF_SORT_NEWEST, PERF_SORT_VIEWS, PERF_SORT__MAX };
 #define PERFORMER_SORTS "newest", "views"
 enum performer_param { PERFORMER_SORT, PERFORMER_PAGE, PERFORMER__MAX };
 
+/* GET /collections: every active collection, in sort_order (home.c). */
+int page_collections(struct app *app, struct request *req, struct response *resp);
+
 /* GET /collections/{slug}: header in the collection's colours, sortable, filterable grid (collection.c). */
 int page_collection(struct app *app, struct request *req, struct response *resp);
 

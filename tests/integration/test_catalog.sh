@@ -118,6 +118,10 @@ t_match "home: most viewed live video in its row" "$home" "href=\"/videos/$popul
 t_match "home: links the collections stylesheet" "$home" '<link rel="stylesheet" href="/collections.css">'
 t_eq "home: HEAD" "$(get / -I)" 200
 
+page_ok "collections index" "/collections"
+t_eq "collections index: a tile per active collection" "$(grep -c 'class="collection-tile__name"' "$TMP/body")" \
+	"$(q "SELECT count(*) FROM collections WHERE deleted_at IS NULL AND is_active")"
+
 # ------------------------------------------------------- collections.css
 st=$(get /collections.css)
 t_eq "collections.css: 200" "$st" 200
