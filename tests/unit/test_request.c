@@ -304,6 +304,12 @@ test_body(void)
 	T_CHECK("json members at max", POST(jmax, JSON) == 0 && R->form.n == HTTP_PARAMS_MAX);
 	j = arena_printf(T, "%s,\"x\":1}", j);
 	T_CHECK("json members over max 400", POST(j, JSON) == 400);
+	char *jk = mk("{\"", 'k', HTTP_KEY_MAX, "\":1}");
+	T_CHECK("json member name at max", POST(jk, JSON) == 0 && R->form.n == 1);
+	jk = mk("{\"", 'k', HTTP_KEY_MAX + 1, "\":1}");
+	T_CHECK("json member name over max 400", POST(jk, JSON) == 400);
+	char *fk = mk("", 'k', HTTP_KEY_MAX + 1, "=1");
+	T_CHECK("form key over max 400", POST(fk, FORM) == 400);
 	char *jv = mk("{\"v\":\"", 'x', HTTP_VALUE_MAX + 1, "\"}");
 	T_CHECK("json value over max 413", POST(jv, JSON) == 413);
 
