@@ -89,8 +89,9 @@ page_performers(struct app *app, struct request *req, struct response *resp)
 		return 404;
 	}
 
-	json_t *ctx = json_pack("{s:o, s:o, s:o, s:I}", "top", top, "performers", list,
-	    "letters", letter_index(letter), "total", (json_int_t)total);
+	json_t *ctx = json_pack("{s:b, s:b, s:o, s:o, s:o, s:I}",
+	    "has_top", json_array_size(top) > 0, "has_performers", json_array_size(list) > 0,
+	    "top", top, "performers", list, "letters", letter_index(letter), "total", (json_int_t)total);
 	if (letter) {
 		char label[2] = {letter[0] == '0' ? '#' : (char)(letter[0] - 'a' + 'A'), '\0'};
 		json_object_set_new(ctx, "letter", json_pack("{s:s, s:s}", "value", letter, "label", label));

@@ -181,6 +181,8 @@ page_search(struct app *app, struct request *req, struct response *resp)
 	if (npages > 0)
 		json_object_set_new(ctx, "pager", pager_json(first, prefix, page, npages));
 	json_object_set_new(ctx, "self", page > 1 ? json_sprintf("%s%ld", prefix, page) : json_string(first));
+	json_object_set_new(ctx, "has_videos", json_boolean(json_array_size(videos) > 0));
+	json_object_set_new(ctx, "has_performers", json_boolean(json_array_size(performers) > 0));
 	json_object_set_new(ctx, "videos", videos);
 	json_object_set_new(ctx, "performers", performers);
 	json_object_set_new(ctx, "searched", json_true());
