@@ -110,7 +110,15 @@ db_free(struct db *db)
 	free(db);
 }
 
-/* Set the session timeouts; the values are parameters, never spliced in. */
+/*
+ * Set the session timeouts; the values are parameters, never spliced in.
+ * Also plan_cache_mode: every statement is prepared once and run with the
+ * generic plan.  Why: PostgreSQL otherwise re-plans a statement on each
+ * execution whenever its generic plan's estimate is a little above the
+ * custom ones (the collection grid's is), which costs more than running
+ * it; tests/integration/test_explain.sh checks every generic plan on the
+ * shared dataset.
+ */
 static int
 configure_session(struct db *db, char *err, size_t errlen)
 {
@@ -122,7 +130,8 @@ configure_session(struct db *db, char *err, size_t errlen)
 	PGresult *r = PQexecParams(db->conn,
 	    "SELECT set_config('statement_timeout', $1, false),"
 	    " set_config('lock_timeout', $2, false),"
-	    " set_config('idle_in_transaction_session_timeout', $3, false)",
+	    " set_config('idle_in_transaction_session_timeout', $3, false),"
+	    " set_config('plan_cache_mode', 'force_generic_plan', false)",
 	    3, NULL, v, NULL, NULL, 0);
 	int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
 	if (!ok)

@@ -27,18 +27,19 @@
 /* Videos in each home page row. */
 #define HOME_ROW "12"
 
-/* The quality filter of the collection grid: $3 is '' (none) or a quality name. */
-#define QUALITY(t) "($3 = '' OR ($3 = '4k' AND " t ".has_4k) OR ($3 = '1080p' AND " t ".has_1080p)" \
+/* The quality filter of the collection grid: $3 is a quality name. */
+#define QUALITY(t) "(($3 = '4k' AND " t ".has_4k) OR ($3 = '1080p' AND " t ".has_1080p)" \
 	" OR ($3 = '720p' AND " t ".has_720p) OR ($3 = '480p' AND " t ".has_480p))"
 
 /*
- * Collection page: $1 slug, $2 offset, $3 quality filter ('' for none).
- * One row per video of the page (24), or one row with NULL card columns
- * when the page is empty; no row when the collection is unknown, deleted
- * or inactive.  The header comes on every row:
+ * Collection page: $1 slug, $2 offset, and for the _Q variants $3 the
+ * quality ('4k', '1080p', '720p' or '480p').  One row per video of the page
+ * (24), or one row with NULL card columns when the page is empty; no row
+ * when the collection is unknown, deleted or inactive.  The header comes on
+ * every row:
  * 0 slug, 1 name, 2 description, 3 primary, 4 accent, 5 thumbnail_url,
- * 6 banner_image_url, 7 total (the stored live counter, or with a filter a
- * count from the index), 8.. card.
+ * 6 banner_image_url, 7 total (the stored live counter, or with a quality
+ * a count from the index), 8.. card.
  *
  * Deferred join: the page's ids come from an index-only scan of the sort's
  * partial index (005/011: the quality flags are INCLUDE columns there), so
@@ -46,24 +47,29 @@
  * the 24 rows shown are fetched.  KEY is the sort key with its direction,
  * NULLS the NULLS LAST the index spells (the planner needs the identical
  * order).  The CTE is MATERIALIZED so the filtered count runs once.
+ *
+ * Why two statements per sort: with the quality as an optional parameter
+ * the generic plan carries the count's cost even when it never runs, so
+ * PostgreSQL would keep re-planning the statement on every execution.
  */
-#define COLLECTION_SQL(KEY, NULLS) \
+#define COLLECTION_SQL(KEY, NULLS, TOTAL, FILTER) \
 	"WITH c AS MATERIALIZED (" \
 	"  SELECT id, slug, name, description, color_scheme->>'primary' AS pri," \
-	"    color_scheme->>'accent' AS acc, thumbnail_url, banner_image_url," \
-	"    CASE WHEN $3 = '' THEN video_count ELSE (SELECT count(*) FROM videos k" \
-	"      WHERE k.collection_id = collections.id AND k.is_published AND k.deleted_at IS NULL" \
-	"      AND " QUALITY("k") ") END AS total" \
+	"    color_scheme->>'accent' AS acc, thumbnail_url, banner_image_url, " TOTAL " AS total" \
 	"  FROM collections WHERE slug = $1 AND deleted_at IS NULL AND is_active)" \
 	" SELECT c.slug, c.name, c.description, c.pri, c.acc, c.thumbnail_url, c.banner_image_url," \
 	"  c.total, " CARD("v") \
 	" FROM c LEFT JOIN LATERAL (" \
 	"   SELECT v.* FROM (SELECT k.id FROM videos k" \
-	"     WHERE k.collection_id = c.id AND k.is_published AND k.deleted_at IS NULL" \
-	"     AND " QUALITY("k") \
+	"     WHERE k.collection_id = c.id AND k.is_published AND k.deleted_at IS NULL" FILTER \
 	"     ORDER BY k." KEY NULLS ", k.id LIMIT 24 OFFSET $2) ids" \
 	"   JOIN videos v ON v.id = ids.id) v ON true" \
 	" ORDER BY v." KEY NULLS ", v.id"
+#define COLLECTION_ALL(KEY, NULLS) COLLECTION_SQL(KEY, NULLS, "video_count", "")
+#define COLLECTION_Q(KEY, NULLS) COLLECTION_SQL(KEY, NULLS, \
+	"(SELECT count(*) FROM videos k WHERE k.collection_id = collections.id" \
+	"  AND k.is_published AND k.deleted_at IS NULL AND " QUALITY("k") ")", \
+	" AND " QUALITY("k"))
 
 /*
  * Performer page, statement 2: $1 performer id, $2 offset.  Rows ordered
@@ -264,13 +270,21 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	[DB_COLLECTIONS] = {"collections", COLLECTION_TILES_SQL " ORDER BY 1, 2", 0, DB_IDEMPOTENT},
 
 	[DB_COLLECTION_NEWEST] = {"collection_newest",
-	    COLLECTION_SQL("release_date DESC", ""), 3, DB_IDEMPOTENT},
+	    COLLECTION_ALL("release_date DESC", ""), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_VIEWS] = {"collection_views",
-	    COLLECTION_SQL("view_count DESC", ""), 3, DB_IDEMPOTENT},
+	    COLLECTION_ALL("view_count DESC", ""), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_RATING] = {"collection_rating",
-	    COLLECTION_SQL("rating DESC", " NULLS LAST"), 3, DB_IDEMPOTENT},
+	    COLLECTION_ALL("rating DESC", " NULLS LAST"), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_DURATION] = {"collection_duration",
-	    COLLECTION_SQL("duration_seconds DESC", " NULLS LAST"), 3, DB_IDEMPOTENT},
+	    COLLECTION_ALL("duration_seconds DESC", " NULLS LAST"), 2, DB_IDEMPOTENT},
+	[DB_COLLECTION_NEWEST_Q] = {"collection_newest_q",
+	    COLLECTION_Q("release_date DESC", ""), 3, DB_IDEMPOTENT},
+	[DB_COLLECTION_VIEWS_Q] = {"collection_views_q",
+	    COLLECTION_Q("view_count DESC", ""), 3, DB_IDEMPOTENT},
+	[DB_COLLECTION_RATING_Q] = {"collection_rating_q",
+	    COLLECTION_Q("rating DESC", " NULLS LAST"), 3, DB_IDEMPOTENT},
+	[DB_COLLECTION_DURATION_Q] = {"collection_duration_q",
+	    COLLECTION_Q("duration_seconds DESC", " NULLS LAST"), 3, DB_IDEMPOTENT},
 
 	/* /collections.css: every collection's colours (a handful of rows). */
 	[DB_COLLECTION_THEMES] = {"collection_themes",

@@ -3,7 +3,7 @@
  * own colours and a grid of its live videos (sort, quality filter, 24 per
  * page); GET /collections.css: the stylesheet that carries those colours.
  *
- * One SQL round trip per page (DB_COLLECTION_<sort>, db_stmts.c): header,
+ * One SQL round trip per page (DB_COLLECTION_<sort>[_Q], db_stmts.c): header,
  * total and the page's videos come in one statement.
  *
  * URLs: /collections/x?sort=views&quality=4k&page=3, parameters always in
@@ -36,11 +36,19 @@
 #include "pages/pager.h"
 #include "valid.h"
 
-static const enum db_stmt sort_stmt[COLL_SORT__MAX] = {
-	[COLL_SORT_NEWEST]   = DB_COLLECTION_NEWEST,
-	[COLL_SORT_VIEWS]    = DB_COLLECTION_VIEWS,
-	[COLL_SORT_RATING]   = DB_COLLECTION_RATING,
-	[COLL_SORT_DURATION] = DB_COLLECTION_DURATION,
+/* By sort, without ([0]) and with ([1]) a quality filter. */
+static const enum db_stmt sort_stmt[2][COLL_SORT__MAX] = {
+	{
+		[COLL_SORT_NEWEST]   = DB_COLLECTION_NEWEST,
+		[COLL_SORT_VIEWS]    = DB_COLLECTION_VIEWS,
+		[COLL_SORT_RATING]   = DB_COLLECTION_RATING,
+		[COLL_SORT_DURATION] = DB_COLLECTION_DURATION,
+	}, {
+		[COLL_SORT_NEWEST]   = DB_COLLECTION_NEWEST_Q,
+		[COLL_SORT_VIEWS]    = DB_COLLECTION_VIEWS_Q,
+		[COLL_SORT_RATING]   = DB_COLLECTION_RATING_Q,
+		[COLL_SORT_DURATION] = DB_COLLECTION_DURATION_Q,
+	},
 };
 static const char *const sort_names[COLL_SORT__MAX] = {COLLECTION_SORTS};
 static const char *const sort_labels[COLL_SORT__MAX] = {
@@ -99,8 +107,9 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 
 	char offset[24];
 	snprintf(offset, sizeof offset, "%lld", (page - 1) * CAT_PAGE_SIZE);
-	const char *params[3] = {slug, offset, quality ? quality : ""};
-	PGresult *r = db_exec(app->db, a, sort_stmt[sort], 3, params);
+	const char *params[3] = {slug, offset, quality};
+	int filtered = quality != NULL;
+	PGresult *r = db_exec(app->db, a, sort_stmt[filtered][sort], 2 + filtered, params);
 	if (r == NULL)
 		return cat_db_error(app);
 	int n = PQntuples(r);
