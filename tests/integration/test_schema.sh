@@ -368,6 +368,20 @@ else
 fi
 out=$(tctl migrate --dir "$TMPD" status 2>&1)
 t_match "migrate: status shows the changed file" "$out" "changed +002_triggers_counters"
+
+# A migration that fails half-way leaves nothing behind (one transaction).
+cp "$MIGRATIONS"/002_triggers_counters.up.sql "$TMPD"/
+printf 'CREATE TABLE zzst_partial (a int);\nSELECT 1/0;\n' >"$TMPD/999_zzst_broken.up.sql"
+printf 'DROP TABLE zzst_partial;\n' >"$TMPD/999_zzst_broken.down.sql"
+out=$(tctl migrate --dir "$TMPD" up 2>&1)
+rc=$?
+got="$rc,$(tq "SELECT to_regclass('zzst_partial') IS NULL")"
+got="$got,$(tq "SELECT count(*) FROM schema_migrations WHERE version = 999")"
+if [ "$got" = "1,t,0" ] && printf '%s' "$out" | grep -q '999_zzst_broken.up.sql.*division by zero'; then
+	t_pass "migrate: a failing migration is not applied at all"
+else
+	t_fail "migrate: a failing migration is not applied at all" "$got: $out"
+fi
 rm -rf "$TMPD"
 
 q "DROP DATABASE $TDB" >/dev/null
