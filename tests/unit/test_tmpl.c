@@ -1,8 +1,12 @@
 /*
  * test_tmpl.c - the template engine beyond the spec: error messages and
- * their positions, escaping, numbers, limits, the registry and loading a
- * directory.  (The spec itself runs in test_tmpl_spec.)
+ * their positions, escaping, numbers, limits, the registry, loading a
+ * directory, and `marqueectl render` (ctl_render, run in-process with its
+ * standard streams redirected to files).  The spec itself runs in
+ * test_tmpl_spec.
  */
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +15,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "ctl/ctl.h"
 #include "t.h"
 #include "tmpl.h"
 
@@ -342,6 +347,114 @@ test_load_dir(void)
 	T_STREQ("load_dir missing dir message", err, want);
 }
 
+static void
+read_file(const char *path, char *dst, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	size_t got = f ? fread(dst, 1, n - 1, f) : 0;
+	dst[got] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* Run `marqueectl render` with `json` on stdin; its stdout and stderr are
+ * returned in out/errout.  Returns its exit status. */
+static int
+ctl(char **argv, const char *json, const char *dir, char *out, char *errout, size_t n)
+{
+	char in[600], o[600], e[600];
+	snprintf(in, sizeof in, "%s/stdin", dir);
+	snprintf(o, sizeof o, "%s/stdout", dir);
+	snprintf(e, sizeof e, "%s/stderr", dir);
+	write_file(dir, "stdin", json);
+	fflush(stdout);
+	fflush(stderr);
+	int so = dup(1), se = dup(2);
+	int fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fo, 1);
+	dup2(fe, 2);
+	close(fo);
+	close(fe);
+	int rc = freopen(in, "r", stdin) ? 0 : -1;
+	if (rc == 0) {
+		int argc = 0;
+		while (argv[argc])
+			argc++;
+		rc = ctl_render(argc, argv);
+	}
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	read_file(o, out, n);
+	read_file(e, errout, n);
+	unlink(in);
+	unlink(o);
+	unlink(e);
+	return rc;
+}
+
+static void
+test_ctl_render(void)
+{
+	char dir[] = "/tmp/test_tmpl_ctl.XXXXXX";
+	if (mkdtemp(dir) == NULL) {
+		T_CHECK("mkdtemp", 0);
+		return;
+	}
+	char parts[600], page[600], bad[600], out[2048], errout[2048], want[1200];
+	snprintf(parts, sizeof parts, "%s/parts", dir);
+	mkdir(parts, 0700);
+	write_file(parts, "layout.mustache", "<main>\n{{$body}}none{{/body}}\n</main>\n");
+	write_file(parts, "page.mustache", "stale copy: replaced by the file rendered");
+	write_file(dir, "page.mustache", "{{<layout}}{{$body}}{{.}} \x01{{/body}}{{/layout}}");
+	write_file(dir, "bad.mustache", "{{#a}}\n{{/b}}");
+	snprintf(page, sizeof page, "%s/page.mustache", dir);
+	snprintf(bad, sizeof bad, "%s/bad.mustache", dir);
+
+	char *with_parts[] = {"render", page, "--partials", parts, NULL};
+	T_CHECK("render: exit 0", ctl(with_parts, "\"<x>\"", dir, out, errout, sizeof out) == 0);
+	T_STREQ("render: scalar context, parent from --partials, bytes as is", out,
+	        "<main>\n&lt;x&gt; \x01\n</main>\n");
+	ctl(with_parts, " 12.5 ", dir, out, errout, sizeof out);
+	T_STREQ("render: number context", out, "<main>\n12.5 \x01\n</main>\n");
+
+	T_CHECK("render: bad JSON exits 1", ctl(with_parts, "{\"a\":", dir, out, errout,
+	                                        sizeof out) == 1);
+	T_CHECK("render: bad JSON message has a position",
+	        strncmp(errout, "marqueectl render: <stdin>:1:", 29) == 0 && out[0] == '\0');
+
+	char *broken[] = {"render", bad, NULL};
+	T_CHECK("render: template error exits 1", ctl(broken, "{}", dir, out, errout, sizeof out) == 1);
+	snprintf(want, sizeof want, "marqueectl render: %s:2:1: close tag 'b' does not match open "
+	         "section 'a' of line 1\n", bad);
+	T_STREQ("render: template error message", errout, want);
+
+	char *none[] = {"render", NULL};
+	char *extra[] = {"render", page, page, NULL};
+	char *opt[] = {"render", "--bogus", page, NULL};
+	T_CHECK("render: no template is a usage error", ctl(none, "{}", dir, out, errout, sizeof out) == 2);
+	T_CHECK("render: two templates is a usage error", ctl(extra, "{}", dir, out, errout, sizeof out) == 2);
+	T_CHECK("render: unknown option is a usage error", ctl(opt, "{}", dir, out, errout, sizeof out) == 2);
+
+	char missing[600];
+	snprintf(missing, sizeof missing, "%s/nope.mustache", dir);
+	char *nofile[] = {"render", missing, NULL};
+	T_CHECK("render: missing template exits 1", ctl(nofile, "{}", dir, out, errout, sizeof out) == 1);
+
+	snprintf(want, sizeof want, "%s/layout.mustache", parts);
+	unlink(want);
+	snprintf(want, sizeof want, "%s/page.mustache", parts);
+	unlink(want);
+	rmdir(parts);
+	unlink(page);
+	unlink(bad);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -352,5 +465,6 @@ main(void)
 	test_limits();
 	test_registry();
 	test_load_dir();
+	test_ctl_render();
 	return t_done("test_tmpl");
 }
