@@ -34,9 +34,8 @@
 #include <libpq-fe.h>
 #include <sodium.h>
 
-#include "config.h"
 #include "ctl.h"
-#include "db.h"
+#include "ctl/ctl_util.h"
 #include "util.h"
 
 /* "marquee!" in ASCII: the key of the advisory lock all migrators share. */
@@ -645,10 +644,8 @@ int
 ctl_migrate(int argc, char **argv)
 {
 	const char *dir = NULL, *action = NULL, *count = NULL;
-	const struct config *cfg;
 	struct mset s = {0};
 	long n = 1;
-	char err[512];
 	PGconn *c;
 	int rc;
 
@@ -703,10 +700,8 @@ ctl_migrate(int argc, char **argv)
 		return 1;
 	}
 
-	cfg = ctl_config();
-	c = db_connect(cfg->database_url, cfg->db_connect_timeout, err, sizeof err);
+	c = ctl_db_open();
 	if (c == NULL) {
-		fprintf(stderr, "marqueectl migrate: cannot connect to the database: %s\n", err);
 		mset_free(&s);
 		return 1;
 	}

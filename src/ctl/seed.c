@@ -42,9 +42,8 @@
 #include <libpq-fe.h>
 
 #include "buf.h"
-#include "config.h"
 #include "ctl.h"
-#include "db.h"
+#include "ctl/ctl_util.h"
 #include "util.h"
 
 extern char **environ;
@@ -640,9 +639,8 @@ int
 ctl_seed(int argc, char **argv)
 {
 	const char *media = NULL;
-	const struct config *cfg;
 	struct seeder s = {0};
-	char err[512], dflt[4096];
+	char dflt[4096];
 	int no_media = 0, rc = 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -668,12 +666,9 @@ ctl_seed(int argc, char **argv)
 			return 1;
 	}
 
-	cfg = ctl_config();
-	s.c = db_connect(cfg->database_url, cfg->db_connect_timeout, err, sizeof err);
-	if (s.c == NULL) {
-		fprintf(stderr, "marqueectl seed: cannot connect to the database: %s\n", err);
+	s.c = ctl_db_open();
+	if (s.c == NULL)
 		return 1;
-	}
 	if (prepare_all(&s) != 0 || exec_simple(s.c, "BEGIN") != 0)
 		goto out;
 	if (seed_collections(&s) != 0 || seed_performers(&s) != 0 || seed_videos(&s) != 0) {
