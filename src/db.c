@@ -112,6 +112,8 @@ db_free(struct db *db)
 
 /*
  * Set the session timeouts; the values are parameters, never spliced in.
+ * TimeZone is UTC: the schema's TIMESTAMP columns hold UTC (migration 001),
+ * whatever the server's or the role's default says.
  * Also plan_cache_mode: every statement is prepared once and run with the
  * generic plan.  Why: PostgreSQL otherwise re-plans a statement on each
  * execution whenever its generic plan's estimate is a little above the
@@ -131,7 +133,8 @@ configure_session(struct db *db, char *err, size_t errlen)
 	    "SELECT set_config('statement_timeout', $1, false),"
 	    " set_config('lock_timeout', $2, false),"
 	    " set_config('idle_in_transaction_session_timeout', $3, false),"
-	    " set_config('plan_cache_mode', 'force_generic_plan', false)",
+	    " set_config('plan_cache_mode', 'force_generic_plan', false),"
+	    " set_config('TimeZone', 'UTC', false)",
 	    3, NULL, v, NULL, NULL, 0);
 	int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
 	if (!ok)
