@@ -147,8 +147,15 @@ fi
 # ------------------------------------------------------------------ deploy/local itself
 
 nginx_pid=$(head -n 1 "$VAR/run/nginx.pid")
+built=$(stat -c %Y "$MARQUEE_BIN/marquee-fcgi")
 if local_up >"$SCRATCH/up2" 2>&1; then t_pass "a second 'up' succeeds"; else t_fail "a second 'up' succeeds" "$(tail -n 3 "$SCRATCH/up2")"; fi
-t_eq "a second 'up' keeps the master" "$(stack_master_pid)" "$master"
+# `up` restarts the workers when marquee-fcgi was rebuilt, which happens
+# here only when someone edits the sources during the run.
+if [ "$(stat -c %Y "$MARQUEE_BIN/marquee-fcgi")" = "$built" ]; then
+	t_eq "a second 'up' keeps the master" "$(stack_master_pid)" "$master"
+else
+	t_skip "a second 'up' keeps the master" "sources changed during the run: rebuilt and restarted"
+fi
 t_eq "a second 'up' keeps nginx" "$(head -n 1 "$VAR/run/nginx.pid")" "$nginx_pid"
 t_ok "status reports a running stack" "$LOCAL" status
 
