@@ -274,6 +274,7 @@ check_value(const struct cat_field *f, const json_t *v, const char *place, struc
 {
 	const char *s = json_string_value(v);
 	char choices[160];
+	char sub[600];
 
 	switch (f->type) {
 	case CT_SLUG:
@@ -354,10 +355,11 @@ check_value(const struct cat_field *f, const json_t *v, const char *place, struc
 			unsigned k = 0;
 			while (k < 4 && (qs == NULL || strcmp(qs, cat_qualities[k]) != 0))
 				k++;
+			snprintf(sub, sizeof sub, "%s[%zu]", place, i);
 			if (k == 4)
-				cat_err(e, place, "[%zu] must be one of: 480p, 720p, 1080p, 4k", i);
+				cat_err(e, sub, "must be one of: 480p, 720p, 1080p, 4k");
 			else if (seen & (1u << k))
-				cat_err(e, place, "[%zu] \"%s\" is listed twice", i, qs);
+				cat_err(e, sub, "\"%s\" is listed twice", qs);
 			else
 				seen |= 1u << k;
 		}
@@ -376,13 +378,14 @@ check_value(const struct cat_field *f, const json_t *v, const char *place, struc
 		}
 		json_array_foreach(v, i, x) {
 			const char *xs = json_string_value(x);
+			snprintf(sub, sizeof sub, "%s[%zu]", place, i);
 			if (xs == NULL || !ctl_is_slug(xs, 255)) {
-				cat_err(e, place, "[%zu] must be a slug", i);
+				cat_err(e, sub, "must be a slug");
 				continue;
 			}
 			for (j = 0; j < i; j++)
 				if (json_equal(x, json_array_get(v, j)))
-					cat_err(e, place, "[%zu] \"%s\" is listed twice", i, xs);
+					cat_err(e, sub, "\"%s\" is listed twice (also [%zu])", xs, j);
 		}
 		break;
 	}

@@ -11,6 +11,8 @@
 #                         the end.
 #   MARQUEE_BIN           directory holding marqueectl
 #   MARQUEE_SRC           the source tree (migrations, deploy/examples)
+#   MARQUEE_TEST_URL      the running site; when set, deleted items are
+#                         checked gone from their pages, search and sitemap
 #
 # The export -> import round trip and backup -> drop -> restore run in
 # throwaway databases made with CREATE DATABASE on the same server and
@@ -163,13 +165,13 @@ bad "URL with a quote" 'performers\[0\]\.profile_photo_url: .*quotes' '{"perform
 bad "URL without host" 'performers\[0\]\.social_links\[0\]\.url: .*no host' '{"performers":[{"slug":"zzco-p","name":"x","social_links":[{"platform":"instagram","handle":"h","url":"https:///x"}]}]}'
 bad "colour scheme value" 'collections\[0\]\.color_scheme: primary must be a colour' '{"collections":[{"slug":"zzco-c","name":"x","color_scheme":{"primary":"red","accent":"#000000"}}]}'
 bad "colour scheme missing accent" 'collections\[0\]\.color_scheme: needs both' '{"collections":[{"slug":"zzco-c","name":"x","color_scheme":{"primary":"#ffffff"}}]}'
-bad "unknown quality" 'videos\[0\]\.qualities: \[1\] must be one of' \
+bad "unknown quality" 'videos\[0\]\.qualities\[1\]: must be one of' \
 	"{\"collections\":[$C],\"performers\":[$P],\"videos\":[{$V,\"qualities\":[\"480p\",\"8k\"],\"performers\":[\"zzco-p\"]}]}"
 bad "no performers" 'videos\[0\]\.performers: must list 1 to 10 entries, not 0' \
 	"{\"collections\":[$C],\"videos\":[{$V,\"performers\":[]}]}"
 bad "eleven performers" 'videos\[0\]\.performers: must list 1 to 10 entries, not 11' \
 	"{\"collections\":[$C],\"videos\":[{$V,\"performers\":[\"a1\",\"a2\",\"a3\",\"a4\",\"a5\",\"a6\",\"a7\",\"a8\",\"a9\",\"a10\",\"a11\"]}]}"
-bad "performer listed twice" 'videos\[0\]\.performers: \[1\] "zzco-p" is listed twice' \
+bad "performer listed twice" 'videos\[0\]\.performers\[1\]: "zzco-p" is listed twice' \
 	"{\"collections\":[$C],\"performers\":[$P],\"videos\":[{$V,\"performers\":[\"zzco-p\",\"zzco-p\"]}]}"
 bad "duplicate slug in the file" 'performers\[1\]\.slug: duplicate slug "zzco-p" \(first at performers\[0\]\)' \
 	"{\"performers\":[$P,$P]}"
@@ -368,6 +370,60 @@ sql >/dev/null 2>&1 <<-'EOF'
 	ALTER TABLE performers ENABLE TRIGGER performers_2257;
 	COMMIT;
 EOF
+
+# ------------------------------------------- soft delete seen by the site
+# With the stack running (MARQUEE_TEST_URL), a deleted item is gone from its
+# page, from search and from the sitemap at once, and back after restore.
+# Stage names are shown; legal names never are.
+# The requests carry a (meaningless) session cookie: nginx does not cache
+# those, so they show what the application answers now rather than a
+# page cached before the change (nginx keeps a page up to its max-age).
+URL=${MARQUEE_TEST_URL:-}
+NOCACHE="Cookie: marquee_session=zzco-nocache"
+page() { curl -s --max-time 10 -H "$NOCACHE" "$URL$1" 2>/dev/null; }
+status() { http_status "$URL$1" -H "$NOCACHE"; }
+if [ -z "$URL" ]; then
+	t_skip "visibility: pages after delete/restore" "MARQUEE_TEST_URL is not set"
+elif [ "$(status "/videos/example-rooftop-evening")" != 200 ]; then
+	t_skip "visibility: pages after delete/restore" \
+		"/videos/example-rooftop-evening answers $(status "/videos/example-rooftop-evening"), not 200"
+else
+	t_match "visibility: search finds the live video" "$(page '/search?q=Rooftop+Evening')" "example-rooftop-evening"
+	t_match "visibility: the sitemap lists it" "$(page /sitemap.xml)" "/videos/example-rooftop-evening"
+	body=$(page /videos/example-rooftop-evening; page /performers/example-performer-one)
+	if printf '%s' "$body" | grep -q "Placeholder Legal Name"; then
+		t_fail "visibility: legal names are never rendered" "found on a video or performer page"
+	else
+		t_pass "visibility: legal names are never rendered"
+	fi
+	t_match "visibility: the stage name is" "$body" "Example Performer One"
+	ctl delete video example-rooftop-evening
+	t_eq "visibility: deleted video page is 404" "$(status "/videos/example-rooftop-evening")" "404"
+	if page '/search?q=Rooftop+Evening' | grep -q "example-rooftop-evening"; then
+		t_fail "visibility: deleted video gone from search" "still listed"
+	else
+		t_pass "visibility: deleted video gone from search"
+	fi
+	if page /sitemap.xml | grep -q "/videos/example-rooftop-evening"; then
+		t_fail "visibility: deleted video gone from the sitemap" "still listed"
+	else
+		t_pass "visibility: deleted video gone from the sitemap"
+	fi
+	if page /collections/example-city-lights | grep -q "example-rooftop-evening"; then
+		t_fail "visibility: deleted video gone from its collection page" "still listed"
+	else
+		t_pass "visibility: deleted video gone from its collection page"
+	fi
+	ctl restore video example-rooftop-evening
+	t_eq "visibility: restored video page is back" "$(status "/videos/example-rooftop-evening")" "200"
+	ctl delete performer example-performer-one
+	t_eq "visibility: deleted performer page is 404" "$(status "/performers/example-performer-one")" "404"
+	ctl restore performer example-performer-one
+	ctl delete collection example-city-lights
+	t_eq "visibility: deleted collection page is 404" "$(status "/collections/example-city-lights")" "404"
+	ctl restore collection example-city-lights
+	t_eq "visibility: restored collection page is back" "$(status "/collections/example-city-lights")" "200"
+fi
 
 # ------------------------------------------------------------------ purge
 sql >/dev/null 2>&1 <<-'EOF'
