@@ -47,12 +47,17 @@
  * the 24 rows shown are fetched.  KEY is the sort key with its direction,
  * NULLS the NULLS LAST the index spells (the planner needs the identical
  * order).  The CTE is MATERIALIZED so the filtered count runs once.
+ * Pages in the second half of the list walk the same index backwards (REV
+ * is the reversed order), skipping from the end: the last page costs what
+ * the first does, and no page skips more than half the collection.  Only
+ * one branch of the UNION runs (its condition on $2 and the total is a
+ * one-time filter).
  *
  * Why two statements per sort: with the quality as an optional parameter
  * the generic plan carries the count's cost even when it never runs, so
  * PostgreSQL would keep re-planning the statement on every execution.
  */
-#define COLLECTION_SQL(KEY, NULLS, TOTAL, FILTER) \
+#define COLLECTION_SQL(KEY, NULLS, REV, TOTAL, FILTER) \
 	"WITH c AS MATERIALIZED (" \
 	"  SELECT id, slug, name, description, color_scheme->>'primary' AS pri," \
 	"    color_scheme->>'accent' AS acc, thumbnail_url, banner_image_url, " TOTAL " AS total" \
@@ -60,13 +65,22 @@
 	" SELECT c.slug, c.name, c.description, c.pri, c.acc, c.thumbnail_url, c.banner_image_url," \
 	"  c.total, " CARD("v") \
 	" FROM c LEFT JOIN LATERAL (" \
-	"   SELECT v.* FROM (SELECT k.id FROM videos k" \
+	"   SELECT v.* FROM (" \
+	"    (SELECT k.id FROM videos k" \
 	"     WHERE k.collection_id = c.id AND k.is_published AND k.deleted_at IS NULL" FILTER \
-	"     ORDER BY k." KEY NULLS ", k.id LIMIT 24 OFFSET $2) ids" \
+	"     AND $2::bigint * 2 <= c.total" \
+	"     ORDER BY k." KEY NULLS ", k.id LIMIT 24 OFFSET $2::bigint)" \
+	"    UNION ALL" \
+	"    (SELECT k.id FROM videos k" \
+	"     WHERE k.collection_id = c.id AND k.is_published AND k.deleted_at IS NULL" FILTER \
+	"     AND $2::bigint * 2 > c.total" \
+	"     ORDER BY k." REV ", k.id DESC" \
+	"     LIMIT greatest(0, least(24, c.total - $2::bigint))" \
+	"     OFFSET greatest(0, c.total - $2::bigint - 24))) ids" \
 	"   JOIN videos v ON v.id = ids.id) v ON true" \
 	" ORDER BY v." KEY NULLS ", v.id"
-#define COLLECTION_ALL(KEY, NULLS) COLLECTION_SQL(KEY, NULLS, "video_count", "")
-#define COLLECTION_Q(KEY, NULLS) COLLECTION_SQL(KEY, NULLS, \
+#define COLLECTION_ALL(KEY, NULLS, REV) COLLECTION_SQL(KEY, NULLS, REV, "video_count", "")
+#define COLLECTION_Q(KEY, NULLS, REV) COLLECTION_SQL(KEY, NULLS, REV, \
 	"(SELECT count(*) FROM videos k WHERE k.collection_id = collections.id" \
 	"  AND k.is_published AND k.deleted_at IS NULL AND " QUALITY("k") ")", \
 	" AND " QUALITY("k"))
@@ -270,21 +284,21 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	[DB_COLLECTIONS] = {"collections", COLLECTION_TILES_SQL " ORDER BY 1, 2", 0, DB_IDEMPOTENT},
 
 	[DB_COLLECTION_NEWEST] = {"collection_newest",
-	    COLLECTION_ALL("release_date DESC", ""), 2, DB_IDEMPOTENT},
+	    COLLECTION_ALL("release_date DESC", "", "release_date ASC NULLS LAST"), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_VIEWS] = {"collection_views",
-	    COLLECTION_ALL("view_count DESC", ""), 2, DB_IDEMPOTENT},
+	    COLLECTION_ALL("view_count DESC", "", "view_count ASC NULLS LAST"), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_RATING] = {"collection_rating",
-	    COLLECTION_ALL("rating DESC", " NULLS LAST"), 2, DB_IDEMPOTENT},
+	    COLLECTION_ALL("rating DESC", " NULLS LAST", "rating ASC NULLS FIRST"), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_DURATION] = {"collection_duration",
-	    COLLECTION_ALL("duration_seconds DESC", " NULLS LAST"), 2, DB_IDEMPOTENT},
+	    COLLECTION_ALL("duration_seconds DESC", " NULLS LAST", "duration_seconds ASC NULLS FIRST"), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_NEWEST_Q] = {"collection_newest_q",
-	    COLLECTION_Q("release_date DESC", ""), 3, DB_IDEMPOTENT},
+	    COLLECTION_Q("release_date DESC", "", "release_date ASC NULLS LAST"), 3, DB_IDEMPOTENT},
 	[DB_COLLECTION_VIEWS_Q] = {"collection_views_q",
-	    COLLECTION_Q("view_count DESC", ""), 3, DB_IDEMPOTENT},
+	    COLLECTION_Q("view_count DESC", "", "view_count ASC NULLS LAST"), 3, DB_IDEMPOTENT},
 	[DB_COLLECTION_RATING_Q] = {"collection_rating_q",
-	    COLLECTION_Q("rating DESC", " NULLS LAST"), 3, DB_IDEMPOTENT},
+	    COLLECTION_Q("rating DESC", " NULLS LAST", "rating ASC NULLS FIRST"), 3, DB_IDEMPOTENT},
 	[DB_COLLECTION_DURATION_Q] = {"collection_duration_q",
-	    COLLECTION_Q("duration_seconds DESC", " NULLS LAST"), 3, DB_IDEMPOTENT},
+	    COLLECTION_Q("duration_seconds DESC", " NULLS LAST", "duration_seconds ASC NULLS FIRST"), 3, DB_IDEMPOTENT},
 
 	/* /collections.css: every collection's colours (a handful of rows). */
 	[DB_COLLECTION_THEMES] = {"collection_themes",

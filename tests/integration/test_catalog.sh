@@ -178,6 +178,25 @@ if [ "$PAGES" -ge 3 ]; then
 	t_eq "collection last page ($PAGES): 200" "$st" 200
 	t_eq "collection last page: the remaining cards" "$(grep -c 'class="video-card"' "$TMP/body")" "$((BIGN - (PAGES - 1) * 24))"
 	if grep -q '<link rel="next"' "$TMP/body"; then t_fail "collection last page: no rel=next" "found"; else t_pass "collection last page: no rel=next"; fi
+	# Pages in the second half are read from the end of the index: same rows as an OFFSET from the start.
+	for s in newest:release_date views:view_count rating:rating duration:duration_seconds; do
+		key=${s#*:} s=${s%%:*}
+		nulls=; [ "$s" = rating ] || [ "$s" = duration ] && nulls=" NULLS LAST"
+		for p in $((PAGES - 1)) $(((PAGES + 1) / 2 + 1)); do
+			want=$(q "SELECT string_agg(slug, ' ') FROM (SELECT slug FROM videos WHERE collection_id = (SELECT id FROM collections WHERE slug = '$BIG')
+				AND $LIVE ORDER BY $key DESC$nulls, id OFFSET $(((p - 1) * 24)) LIMIT 24) x")
+			get "/collections/$BIG?sort=$s&page=$p" >/dev/null
+			got=$(grep -o 'class="video-card__link" href="/videos/[^"]*"' "$TMP/body" | sed 's#.*/videos/##; s#"##' | tr '\n' ' ' | sed 's/ $//')
+			t_eq "collection sort=$s page $p: the rows of that page, in order" "$got" "$want"
+		done
+	done
+	n=$(q "SELECT count(*) FROM videos WHERE collection_id = (SELECT id FROM collections WHERE slug = '$BIG') AND $LIVE AND has_1080p")
+	p=$(((n + 23) / 24))
+	want=$(q "SELECT string_agg(slug, ' ') FROM (SELECT slug FROM videos WHERE collection_id = (SELECT id FROM collections WHERE slug = '$BIG')
+		AND $LIVE AND has_1080p ORDER BY view_count DESC, id OFFSET $(((p - 1) * 24)) LIMIT 24) x")
+	get "/collections/$BIG?sort=views&quality=1080p&page=$p" >/dev/null
+	got=$(grep -o 'class="video-card__link" href="/videos/[^"]*"' "$TMP/body" | sed 's#.*/videos/##; s#"##' | tr '\n' ' ' | sed 's/ $//')
+	t_eq "collection quality=1080p last page: the rows of that page, in order" "$got" "$want"
 else
 	t_skip "collection page 2" "the biggest collection has fewer than 3 pages"
 fi
