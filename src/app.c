@@ -3,10 +3,12 @@
  */
 #include "app.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "db.h"
+#include "log.h"
 #include "tmpl.h"
 
 int
@@ -19,6 +21,11 @@ app_init(struct app *app, const struct config *cfg, char *err, size_t errlen)
 	app->cfg = cfg;
 	app->tmpl = t;
 	app->db = db_new(cfg);
+	char *dir = assets_dir_for(cfg->templates_dir);
+	if (assets_version(dir, app->asset_version, sizeof app->asset_version) != 0)
+		log_warn("static files in %s could not be read: asset URLs get version %s", dir,
+		    app->asset_version);
+	free(dir);
 	return 0;
 }
 

@@ -17,10 +17,13 @@ struct config;
 struct db;
 struct tmpl_set;
 
+#include "assets.h"
+
 struct app {
 	const struct config   *cfg;   /* owned by the worker's main */
 	struct db             *db;    /* this worker's connection (db.h) */
 	const struct tmpl_set *tmpl;  /* compiled templates (tmpl.h) */
+	char asset_version[ASSETS_VERSION_LEN + 1];  /* static files' hash (assets.h), site.asset_version */
 };
 
 #include <stddef.h>
@@ -28,7 +31,8 @@ struct app {
 /*
  * Build a worker's state from cfg (which must outlive app): compile the
  * template set in cfg->templates_dir and create the (not yet connected)
- * database handle.  Returns 0, or -1 with "file:line:col: message" (or why
+ * database handle, and hash the static files for their cache-busting
+ * URLs (assets.h; an unreadable static directory is logged, not fatal).  Returns 0, or -1 with "file:line:col: message" (or why
  * the directory could not be read) in err; app then holds nothing to free.
  * The master calls it at start-up and on SIGHUP, so a broken template set
  * never reaches a worker; workers inherit the result through fork.

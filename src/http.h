@@ -44,6 +44,7 @@
 
 struct app;
 struct arena;
+struct member;
 struct route;
 
 /* ---------------------------------------------------------------- limits */
@@ -159,6 +160,8 @@ struct request {
 	const char       *remote_addr;  /* REMOTE_ADDR as nginx saw it; "" if none */
 	int               internal;     /* MARQUEE_INTERNAL=1: set only by nginx's internal locations */
 	int               member;       /* set by the session module (issue 6); 0 until then */
+	const struct member *session;   /* session.h: the signed-in member, NULL if anonymous */
+	int               restricted;   /* juris.h: show non-explicit placeholders only (age verification) */
 
 	/* Filled by the router and the binder. */
 	const struct route *route;
@@ -327,7 +330,8 @@ int resp_redirect(struct response *r, int status, const char *location);
 /*
  * Render template `name` as the HTML body (status unchanged).  ctx (a JSON object;
  * the reference is stolen; NULL means {}) gets the layout's common keys
- * unless already set: site.name, site.base_url, request_id, path,
+ * unless already set: site.name, site.base_url, site.asset_version (app.h),
+ * request_id, path,
  * canonical_url.  Returns 0, or -1 when there is no such template (or no
  * template set) so the caller may fall back.
  */

@@ -334,8 +334,8 @@ resp_render(struct app *app, struct request *req, struct response *r, const char
 		size_t blen = strlen(base);
 		while (blen > 0 && base[blen - 1] == '/')
 			blen--;
-		set_default(ctx, "site", json_pack("{s:s?, s:s#}", "name", cfg->site_name,
-		    "base_url", base, (int)blen));
+		set_default(ctx, "site", json_pack("{s:s?, s:s#, s:s}", "name", cfg->site_name,
+		    "base_url", base, (int)blen, "asset_version", app->asset_version));
 		set_default(ctx, "canonical_url", json_sprintf("%.*s%s", (int)blen, base,
 		    req->raw_path ? req->raw_path : "/"));
 	}
