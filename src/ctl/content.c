@@ -138,7 +138,7 @@ set_published(int argc, char **argv, int publish)
 		goto out;
 	if (PQntuples(st) == 0) {
 		fprintf(stderr, "marqueectl: no video \"%s\"\n", slug);
-	} else if (ctl_bool(st, 0, 2)) {
+	} else if (publish && ctl_bool(st, 0, 2)) {
 		fprintf(stderr, "marqueectl: video \"%s\" is deleted; restore it first\n", slug);
 	} else if (ctl_bool(st, 0, 1) == publish) {
 		printf("video \"%s\" is already %s\n", slug, publish ? "published" : "unpublished");
