@@ -33,6 +33,11 @@
  * an expansion that would not fit renders nothing, like one too deep. */
 #define CTX_MAX 512
 
+/* Why: every line of an expansion repeats its indent; beyond this many
+ * bytes (64 levels of deep nesting) further indentation is not added, so a
+ * line start never writes megabytes. */
+#define INDENT_MAX 4096
+
 /* The current indent: segments from the outermost expansion inwards. */
 struct indent {
 	const struct indent *up;
@@ -288,19 +293,24 @@ put_indent(struct buf *b, const struct indent *ind)
 }
 
 /* Text with the indent written at its start (if a line starts there) and
- * after each newline inside it. */
-static void
-put_text_indented(struct buf *b, const char *s, size_t n, int bol, const struct indent *ind)
+ * after each newline inside it.  Returns 0, or -1 (nothing more written)
+ * once the output is past `limit`: indents multiply text by line count. */
+static int
+put_text_indented(struct buf *b, const char *s, size_t n, int bol, const struct indent *ind,
+                  size_t limit)
 {
 	const char *end = s + n, *nl;
 	if (bol)
 		put_indent(b, ind);
 	while ((nl = memchr(s, '\n', (size_t)(end - s))) != NULL && nl + 1 < end) {
+		if (b->len > limit)
+			return -1;
 		buf_append(b, s, (size_t)(nl + 1 - s));
 		put_indent(b, ind);
 		s = nl + 1;
 	}
 	buf_append(b, s, (size_t)(end - s));
+	return 0;
 }
 
 /* ------------------------------------------------------------- lookup */
@@ -364,7 +374,7 @@ indent_for(const struct tmpl *t, const struct tmpl_op *op, const struct indent *
 {
 	if (!(op->flags & OPF_STANDALONE))
 		return NULL;
-	if (op->d == 0)
+	if (op->d == 0 || (ind ? ind->total : 0) + op->d > INDENT_MAX)
 		return ind;
 	*node = (struct indent){.up = ind, .ws = t->src + op->c, .len = op->d,
 	                        .total = op->d + (ind ? ind->total : 0)};
@@ -426,10 +436,13 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 		const struct tmpl_op *op = &ops[pc];
 		switch ((enum tmpl_opcode)op->code) {
 		case OP_TEXT:
-			if (ind == NULL)
+			if (ind == NULL) {
 				put(out, t->src + op->a, op->b);
-			else
-				put_text_indented(out, t->src + op->a, op->b, op->flags & OPF_BOL, ind);
+			} else if (put_text_indented(out, t->src + op->a, op->b, op->flags & OPF_BOL, ind,
+			                             r->out_limit) != 0) {
+				r->halted = 1;
+				goto halt;
+			}
 			pc++;
 			break;
 		case OP_INDENT:

@@ -223,6 +223,22 @@ test_limits(void)
 	T_CHECK("self-nested block renders", tmpl_render(s, "sb", ctx, &out) == 0);
 	T_CHECK("self-nested block bounded", out.len > 0 && out.len <= TMPL_MAX_DEPTH);
 
+	/* Indentation is capped, so deep standalone partials cannot make every
+	 * line start write megabytes. */
+	char *wide = malloc(5000 + 16);
+	memset(wide, ' ', 5000);
+	strcpy(wide + 5000, "{{>two}}\n");
+	tmpl_set_add(s, "two", "a\nb\n", 4, "two", err, sizeof err);
+	tmpl_set_add(s, "wide", wide, strlen(wide), "wide", err, sizeof err);
+	buf_reset(&out);
+	tmpl_render(s, "wide", ctx, &out);
+	T_STREQ("indentation beyond the cap is not added", out.data, "a\nb\n");
+	free(wide);
+	tmpl_set_add(s, "ind", "  {{>two}}\n", 11, "ind", err, sizeof err);
+	buf_reset(&out);
+	tmpl_render(s, "ind", ctx, &out);
+	T_STREQ("indentation within the cap is added", out.data, "  a\n  b\n");
+
 	json_decref(lctx);
 	json_decref(ctx);
 	buf_free(&out);
