@@ -8,7 +8,9 @@
 #                         write to, as its owner.  Its own rows use slugs
 #                         starting with "example-" (deploy/examples/catalog.json)
 #                         or "zzco-" and e-mails "zzco-*"; they are removed at
-#                         the end.
+#                         the end.  `purge --older-than 30` also removes any
+#                         other row soft-deleted over 30 days ago (the seeded
+#                         test database has none).
 #   MARQUEE_BIN           directory holding marqueectl
 #   MARQUEE_SRC           the source tree (migrations, deploy/examples)
 #   MARQUEE_TEST_URL      the running site; when set, deleted items are
