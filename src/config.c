@@ -49,6 +49,11 @@ enum cfg_key {
 	CFG_DEV_MODE,
 	CFG_CUSTODIAN_OF_RECORDS,
 	CFG_RESPAWN_BACKOFF_MAX,
+	CFG_SESSION_IDLE_TIMEOUT,
+	CFG_SESSION_MAX_AGE,
+	CFG_SECRET_KEY,
+	CFG_AGE_VERIFICATION_SECRET,
+	CFG_AGE_VERIFICATION_SECRET_PREVIOUS,
 	CFG__MAX
 };
 
@@ -81,6 +86,13 @@ check_http_url(const char *v)
 	if (v[strlen(v) - 1] == '/')
 		return "must not end with '/'";
 	return NULL;
+}
+
+/* A key worth the name: 32 bytes is 256 bits if random, and guessing shorter ones is cheap. */
+static const char *
+check_secret(const char *v)
+{
+	return strlen(v) < 32 ? "must be at least 32 characters (e.g. openssl rand -hex 32)" : NULL;
 }
 
 static const char *
@@ -133,6 +145,18 @@ static const struct cfg_keydef keys[CFG__MAX] = {
 	    NULL, NULL, OFF(custodian_of_records)},
 	[CFG_RESPAWN_BACKOFF_MAX] = {"respawn_backoff_max", CFG_DURATION, "5", 1, 300,
 	    NULL, NULL, OFF(respawn_backoff_max)},
+	/* 10 minutes .. 90 days; default 7 days: an idle week is a forgotten device. */
+	[CFG_SESSION_IDLE_TIMEOUT] = {"session_idle_timeout", CFG_DURATION, "604800", 600, 7776000,
+	    NULL, NULL, OFF(session_idle_timeout)},
+	/* 1 hour .. 1 year; default 30 days: even a device in daily use signs in again monthly. */
+	[CFG_SESSION_MAX_AGE] = {"session_max_age", CFG_DURATION, "2592000", 3600, 31536000,
+	    NULL, NULL, OFF(session_max_age)},
+	[CFG_SECRET_KEY] = {"secret_key", CFG_STRING, "", 0, 1024,
+	    NULL, check_secret, OFF(secret_key)},
+	[CFG_AGE_VERIFICATION_SECRET] = {"age_verification_secret", CFG_STRING, "", 0, 1024,
+	    NULL, check_secret, OFF(age_verification_secret)},
+	[CFG_AGE_VERIFICATION_SECRET_PREVIOUS] = {"age_verification_secret_previous", CFG_STRING, "",
+	    0, 1024, NULL, check_secret, OFF(age_verification_secret_previous)},
 };
 #undef OFF
 

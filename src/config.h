@@ -45,6 +45,12 @@ struct config {
 	int   dev_mode;              /* bool */
 	char *custodian_of_records;
 	int   respawn_backoff_max;   /* s; cap of the crash-loop respawn delay */
+	/* accounts (session.h, pages/account.c) */
+	int   session_idle_timeout;  /* s; a session unused this long is dead */
+	int   session_max_age;       /* s; a session older than this is dead, used or not */
+	char *secret_key;            /* signs anonymous CSRF cookies; "" = random per start */
+	char *age_verification_secret;           /* HMAC key of the vendor's callbacks; "" = off */
+	char *age_verification_secret_previous;  /* accepted too while rotating; "" = none */
 
 	char *path;                  /* file that was read, or NULL */
 };

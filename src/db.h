@@ -55,6 +55,26 @@ enum db_stmt {
 	DB_PERFORMER_NEWEST,
 	DB_PERFORMER_VIEWS,
 	/* end pages */
+	/* accounts: sessions, users, throttling, jurisdictions, age verification
+	 * (session.c, throttle.c, juris.c, pages/{account,agegate}.c) */
+	DB_SESS_LOAD,
+	DB_SESS_TOUCH,
+	DB_SESS_CREATE,
+	DB_SESS_DELETE,
+	DB_SESS_DELETE_USER,
+	DB_USER_LOGIN,
+	DB_USER_CREATE,
+	DB_USER_USERNAME_TAKEN,
+	DB_USER_PASSWORD,
+	DB_USER_SET_PASSWORD,
+	DB_USER_PREFS,
+	DB_USER_DELETE,
+	DB_THROTTLE_CHECK,
+	DB_THROTTLE_FAIL,
+	DB_THROTTLE_CLEAR,
+	DB_JURIS_RULES,
+	DB_AGE_EVENT,
+	/* end accounts */
 	DB_STMT__MAX
 };
 

@@ -397,4 +397,149 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	[DB_PERFORMER_VIEWS] = {"performer_views",
 	    PERFORMER_SQL("view_count DESC"), 2, DB_IDEMPOTENT},
 	/* ---- end pages ---- */
+	/* ---- accounts (session.c, throttle.c, juris.c, pages/account.c, pages/agegate.c) ---- */
+
+	/*
+	 * A session by token hash ($1 bytea), alive: not past expires_at, seen
+	 * within $2 seconds (idle limit), its user active.  0 session id,
+	 * 1 user id, 2 username, 3 email, 4 age_verified, 5 entitled,
+	 * 6 preferred_quality, 7 autoplay_videos, 8 history_paused,
+	 * 9 csrf_secret, 10 last_seen_at older than $3 seconds (touch it).
+	 */
+	[DB_SESS_LOAD] = {"sess_load",
+	    "SELECT s.id, u.id, coalesce(u.username, ''), u.email, u.age_verified,"
+	    "  marquee_entitled(u.id),"
+	    "  u.preferred_quality, u.autoplay_videos, u.history_paused, s.csrf_secret,"
+	    "  s.last_seen_at < now() - make_interval(secs => $3::int)"
+	    " FROM sessions s JOIN users u ON u.id = s.user_id"
+	    " WHERE s.token_hash = $1::bytea AND s.expires_at > now()"
+	    "   AND s.last_seen_at > now() - make_interval(secs => $2::int)"
+	    "   AND u.deleted_at IS NULL AND u.is_active",
+	    3, DB_IDEMPOTENT},
+	[DB_SESS_TOUCH] = {"sess_touch",
+	    "UPDATE sessions SET last_seen_at = now() WHERE id = $1",
+	    1, 0},
+	/*
+	 * Login: a new session for $1 (token hash $2, CSRF secret $3, absolute
+	 * lifetime $4 s, ip $5, user agent $6); the user's dead sessions are
+	 * purged on the way and the login recorded.
+	 */
+	[DB_SESS_CREATE] = {"sess_create",
+	    "WITH purge AS (DELETE FROM sessions WHERE user_id = $1 AND expires_at <= now()),"
+	    " s AS (INSERT INTO sessions (user_id, token_hash, csrf_secret, expires_at, ip, user_agent)"
+	    "       VALUES ($1, $2::bytea, $3::bytea, now() + make_interval(secs => $4::int), $5, $6)"
+	    "       RETURNING id)"
+	    " UPDATE users SET last_login_at = now(), last_login_ip = $5 WHERE id = $1"
+	    " RETURNING (SELECT id FROM s)",
+	    6, 0},
+	[DB_SESS_DELETE] = {"sess_delete",
+	    "DELETE FROM sessions WHERE token_hash = $1::bytea",
+	    1, 0},
+	[DB_SESS_DELETE_USER] = {"sess_delete_user",
+	    "DELETE FROM sessions WHERE user_id = $1",
+	    1, 0},
+
+	/* Login by e-mail ($1, any case): 0 id, 1 password_hash.  No row: unknown or deleted. */
+	[DB_USER_LOGIN] = {"user_login",
+	    "SELECT id, password_hash FROM users"
+	    " WHERE lower(email) = lower($1) AND deleted_at IS NULL AND is_active",
+	    1, DB_IDEMPOTENT},
+	/*
+	 * Sign up: $1 email, $2 username, $3 password hash.  One row (id), or
+	 * none when the e-mail or the username is taken (any case).
+	 */
+	[DB_USER_CREATE] = {"user_create",
+	    "INSERT INTO users (email, username, password_hash) VALUES ($1, $2, $3)"
+	    " ON CONFLICT DO NOTHING RETURNING id",
+	    3, 0},
+	[DB_USER_USERNAME_TAKEN] = {"user_username_taken",
+	    "SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))",
+	    1, DB_IDEMPOTENT},
+	[DB_USER_PASSWORD] = {"user_password",
+	    "SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL",
+	    1, DB_IDEMPOTENT},
+	[DB_USER_SET_PASSWORD] = {"user_set_password",
+	    "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1",
+	    2, 0},
+	/* $2 preferred_quality, $3 autoplay_videos, $4 history_paused. */
+	[DB_USER_PREFS] = {"user_prefs",
+	    "UPDATE users SET preferred_quality = $2, autoplay_videos = $3::boolean,"
+	    "  history_paused = $4::boolean, updated_at = now() WHERE id = $1",
+	    4, 0},
+	/*
+	 * Delete account $1, in one statement (atomic): cancel its running
+	 * subscriptions (kept, without payment details, for the accounts),
+	 * delete history and sessions, and strip the user row of everything
+	 * personal.  The row stays as a tombstone (subscriptions and billing
+	 * events point at it); the e-mail and username become free again.
+	 */
+	[DB_USER_DELETE] = {"user_delete",
+	    "WITH subs AS (UPDATE subscriptions SET"
+	    "    status = CASE WHEN status IN ('active', 'past_due') THEN 'canceled' ELSE status END,"
+	    "    canceled_at = CASE WHEN status IN ('active', 'past_due') THEN now() ELSE canceled_at END,"
+	    "    canceled_reason = CASE WHEN status IN ('active', 'past_due') THEN 'account deleted'"
+	    "                      ELSE canceled_reason END,"
+	    "    next_billing_at = NULL, payment_method_token = NULL, last_4_digits = NULL,"
+	    "    updated_at = now()"
+	    "  WHERE user_id = $1 RETURNING id),"
+	    " hist AS (DELETE FROM user_watch_history WHERE user_id = $1 RETURNING id),"
+	    " sess AS (DELETE FROM sessions WHERE user_id = $1 RETURNING id)"
+	    " UPDATE users SET email = 'deleted-' || id || '@deleted.invalid', username = NULL,"
+	    "  password_hash = '!', first_name = NULL, last_name = NULL,"
+	    "  age_verified = false, age_verified_at = NULL, age_verification_method = NULL,"
+	    "  country_code = NULL, state_province = NULL, last_login_at = NULL, last_login_ip = NULL,"
+	    "  email_verified_at = NULL, is_verified = false, is_active = false, history_paused = false,"
+	    "  deleted_at = now(), updated_at = now()"
+	    " WHERE id = $1 AND deleted_at IS NULL"
+	    " RETURNING (SELECT count(*) FROM subs), (SELECT count(*) FROM hist), (SELECT count(*) FROM sess)",
+	    1, 0},
+
+	/*
+	 * Throttling ($1 account key or NULL, $2 address key, $3 window s,
+	 * $4 account limit, $5 address limit): seconds until the first key over
+	 * its limit leaves its window, 0 when both are under.
+	 */
+	[DB_THROTTLE_CHECK] = {"throttle_check",
+	    "SELECT coalesce(max(ceil(extract(epoch FROM"
+	    "  window_start + make_interval(secs => $3::int) - now()))), 0)::int"
+	    " FROM login_attempts"
+	    " WHERE window_start > now() - make_interval(secs => $3::int)"
+	    "   AND ((key = $1 AND count >= $4::int) OR (key = $2 AND count >= $5::int))",
+	    5, DB_IDEMPOTENT},
+	/* One more failure for keys $1 (may be NULL) and $2; a window older than $3 s starts over. */
+	[DB_THROTTLE_FAIL] = {"throttle_fail",
+	    "INSERT INTO login_attempts AS a (key, count, window_start)"
+	    " SELECT k, 1, now() FROM unnest(ARRAY[$1, $2]::text[]) k WHERE k IS NOT NULL"
+	    " ON CONFLICT (key) DO UPDATE SET"
+	    "  count = CASE WHEN a.window_start <= now() - make_interval(secs => $3::int)"
+	    "          THEN 1 ELSE a.count + 1 END,"
+	    "  window_start = CASE WHEN a.window_start <= now() - make_interval(secs => $3::int)"
+	    "          THEN now() ELSE a.window_start END",
+	    3, 0},
+	[DB_THROTTLE_CLEAR] = {"throttle_clear",
+	    "DELETE FROM login_attempts WHERE key = $1",
+	    1, 0},
+
+	/* Every jurisdiction rule (a small table, cached per worker: juris.c). */
+	[DB_JURIS_RULES] = {"juris_rules",
+	    "SELECT country_code, region, rule FROM jurisdiction_rules",
+	    0, DB_IDEMPOTENT},
+
+	/*
+	 * An age-verification callback: $1 vendor event id, $2 user id (uuid
+	 * text, or NULL), $3 result, $4 method.  Stored once per event id; an
+	 * approval marks the live account verified.  One row: 0 1 if the event
+	 * is new (0: a replay, nothing changed), 1 1 if an account was marked.
+	 */
+	[DB_AGE_EVENT] = {"age_event",
+	    "WITH e AS (INSERT INTO age_verification_events (vendor_event_id, user_id, result, method)"
+	    "   SELECT $1, u.id, $3, $4 FROM (SELECT 1) one"
+	    "   LEFT JOIN users u ON u.id = $2::uuid AND u.deleted_at IS NULL"
+	    "   ON CONFLICT (vendor_event_id) DO NOTHING RETURNING user_id, result, method),"
+	    " v AS (UPDATE users SET age_verified = true, age_verified_at = now(),"
+	    "   age_verification_method = e.method, updated_at = now()"
+	    "   FROM e WHERE users.id = e.user_id AND e.result = 'approved' RETURNING users.id)"
+	    " SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM v)",
+	    4, 0},
+	/* ---- end accounts ---- */
 };

@@ -37,6 +37,12 @@ typedef int (*handler_fn)(struct app *app, struct request *req, struct response 
 
 /* The handler wants invalid fields (to re-render its form) instead of a 400 page. */
 #define ROUTE_FORM_ERRORS 0x1u
+/*
+ * Exempt from the age gate (compliance pages, crawler files, health,
+ * webhooks, internal endpoints, the gate itself).  Every other route is
+ * gated: a visitor without the age cookie is sent to /age-gate?next=.
+ */
+#define ROUTE_NO_AGE_GATE 0x2u
 
 struct route {
 	unsigned            methods;   /* HTTP_M(HTTP_GET) | ...; GET implies HEAD */
