@@ -826,9 +826,11 @@ ctl_import(int argc, char **argv)
 			goto out;
 		/* Temporary tables live in the session's local buffers (8 MB by
 		 * default); a large file's tables would otherwise be re-read
-		 * from the OS on every scan. */
-		const char *const tb[] = {"256MB"};
-		if (ctl_exec(c, "SELECT set_config('temp_buffers', $1, false)", 1, tb) != 0
+		 * from the OS on every scan.  The upserts hash-join tens of
+		 * thousands of rows: with the default 4 MB they spill to disk. */
+		const char *const tb[] = {"256MB", "64MB"};
+		if (ctl_exec(c, "SELECT set_config('temp_buffers', $1, false),"
+		        " set_config('work_mem', $2, false)", 2, tb) != 0
 		    || ctl_exec(c, "BEGIN", 0, NULL) != 0)
 			goto out;
 		PGresult *r = PQexec(c, sql_temp_tables);
