@@ -54,6 +54,14 @@ enum cfg_key {
 	CFG_SECRET_KEY,
 	CFG_AGE_VERIFICATION_SECRET,
 	CFG_AGE_VERIFICATION_SECRET_PREVIOUS,
+	CFG_WEBHOOK_TOLERANCE,
+	CFG_PLAN_MONTHLY_PRICE,
+	CFG_PLAN_ANNUAL_PRICE,
+	CFG_CURRENCY,
+	CFG_PROCESSOR_URL,
+	CFG_PROCESSOR_SECRET,
+	CFG_BILLING_WEBHOOK_SECRET,
+	CFG_BILLING_WEBHOOK_SECRET_PREVIOUS,
 	CFG__MAX
 };
 
@@ -88,11 +96,39 @@ check_http_url(const char *v)
 	return NULL;
 }
 
+static const char *
+check_http_url_or_empty(const char *v)
+{
+	return v[0] ? check_http_url(v) : NULL;
+}
+
 /* A key worth the name: 32 bytes is 256 bits if random, and guessing shorter ones is cheap. */
 static const char *
 check_secret(const char *v)
 {
 	return strlen(v) < 32 ? "must be at least 32 characters (e.g. openssl rand -hex 32)" : NULL;
+}
+
+/* A price as the processor and DECIMAL(10,2) take it: "19.99". */
+static const char *
+check_price(const char *v)
+{
+	size_t i = 0;
+	while (v[i] >= '0' && v[i] <= '9')
+		i++;
+	if (i == 0 || i > 6 || v[i] != '.' || !isdigit((unsigned char)v[i + 1]) ||
+	    !isdigit((unsigned char)v[i + 2]) || v[i + 3] != '\0')
+		return "must be a price with two decimals, e.g. 19.99";
+	return NULL;
+}
+
+static const char *
+check_currency(const char *v)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (v[i] < 'A' || v[i] > 'Z')
+			return "must be a 3-letter ISO 4217 code, e.g. USD";
+	return v[3] ? "must be a 3-letter ISO 4217 code, e.g. USD" : NULL;
 }
 
 static const char *
@@ -157,6 +193,23 @@ static const struct cfg_keydef keys[CFG__MAX] = {
 	    NULL, check_secret, OFF(age_verification_secret)},
 	[CFG_AGE_VERIFICATION_SECRET_PREVIOUS] = {"age_verification_secret_previous", CFG_STRING, "",
 	    0, 1024, NULL, check_secret, OFF(age_verification_secret_previous)},
+	/* 30 s .. 1 hour; default 5 minutes: covers clock skew and retries in flight, short for replays. */
+	[CFG_WEBHOOK_TOLERANCE] = {"webhook_tolerance", CFG_DURATION, "300", 30, 3600,
+	    NULL, NULL, OFF(webhook_tolerance)},
+	[CFG_PLAN_MONTHLY_PRICE] = {"plan_monthly_price", CFG_STRING, "19.99", 4, 9,
+	    NULL, check_price, OFF(plan_monthly_price)},
+	[CFG_PLAN_ANNUAL_PRICE] = {"plan_annual_price", CFG_STRING, "149.99", 4, 9,
+	    NULL, check_price, OFF(plan_annual_price)},
+	[CFG_CURRENCY] = {"currency", CFG_STRING, "USD", 3, 3,
+	    NULL, check_currency, OFF(currency)},
+	[CFG_PROCESSOR_URL] = {"processor_url", CFG_STRING, "", 0, 1024,
+	    NULL, check_http_url_or_empty, OFF(processor_url)},
+	[CFG_PROCESSOR_SECRET] = {"processor_secret", CFG_STRING, "", 0, 1024,
+	    NULL, check_secret, OFF(processor_secret)},
+	[CFG_BILLING_WEBHOOK_SECRET] = {"billing_webhook_secret", CFG_STRING, "", 0, 1024,
+	    NULL, check_secret, OFF(billing_webhook_secret)},
+	[CFG_BILLING_WEBHOOK_SECRET_PREVIOUS] = {"billing_webhook_secret_previous", CFG_STRING, "",
+	    0, 1024, NULL, check_secret, OFF(billing_webhook_secret_previous)},
 };
 #undef OFF
 

@@ -51,6 +51,15 @@ struct config {
 	char *secret_key;            /* signs anonymous CSRF cookies; "" = random per start */
 	char *age_verification_secret;           /* HMAC key of the vendor's callbacks; "" = off */
 	char *age_verification_secret_previous;  /* accepted too while rotating; "" = none */
+	/* billing (billing.h, pages/join.c, pages/billing_webhook.c) */
+	int   webhook_tolerance;     /* s; signed webhooks' timestamp window, both directions */
+	char *plan_monthly_price;    /* "19.99" */
+	char *plan_annual_price;
+	char *currency;              /* ISO 4217 */
+	char *processor_url;         /* hosted payment form base URL; "" = joining is off */
+	char *processor_secret;      /* signs /join's redirect to the processor */
+	char *billing_webhook_secret;           /* HMAC key of the processor's webhooks; "" = off */
+	char *billing_webhook_secret_previous;  /* accepted too while rotating */
 
 	char *path;                  /* file that was read, or NULL */
 };
