@@ -40,6 +40,8 @@
 #define IMPORT_FILE_MAX (512L * 1024 * 1024)
 /* Errors printed before "... and N more": enough to fix a file in one go. */
 #define IMPORT_ERRORS_SHOWN 50
+/* Rows created by one import above which the tables are re-analyzed. */
+#define ANALYZE_AFTER 1000
 /* COPY data is sent in chunks of this size. */
 #define COPY_CHUNK (1024 * 1024)
 
@@ -770,8 +772,19 @@ write_catalog(PGconn *c, const struct input *in, int dry_run)
 		printf("%s: %lld created, %lld updated, %lld unchanged\n", part_names[p],
 		    created[p], updated[p], unchanged < 0 ? 0 : unchanged);
 	}
-	if (dry_run)
+	if (dry_run) {
 		printf("dry run: rolled back, nothing changed\n");
+		return 0;
+	}
+	/* After a bulk load the planner knows nothing of the new rows until
+	 * autovacuum comes round; the site's next queries (and a re-import)
+	 * would be planned for nearly empty tables. */
+	long long created_total = 0;
+	for (int p = 0; p < PART__MAX; p++)
+		created_total += created[p];
+	if (created_total >= ANALYZE_AFTER)
+		ctl_exec(c, "ANALYZE collections, performers, social_media_links, videos,"
+		    " video_performers, photos", 0, NULL);
 	return 0;
 }
 
