@@ -68,7 +68,9 @@ try {
   const page = await openPage();
   const collection = await firstLink(page, "/", /^\/collections\/[a-z0-9-]+$/);
   const video = await firstLink(page, "/", /^\/videos\/[a-z0-9-]+$/);
-  const performer = await firstLink(page, "/performers", /^\/performers\/[a-z0-9-]+$/);
+  // The top performers come from a materialized view that may not have been refreshed yet.
+  let performer = await firstLink(page, "/performers", /^\/performers\/[a-z0-9-]+$/);
+  if (!performer && video) performer = await firstLink(page, video, /^\/performers\/[a-z0-9-]+$/);
   let word = "the";
   if (video) {
     await page.goto(BASE + video, { waitUntil: "domcontentloaded" });
