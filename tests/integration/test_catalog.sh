@@ -168,11 +168,11 @@ t_match "collection: canonical orders the parameters" "$(body)" "<link rel=\"can
 
 get "/collections/$BIG?sort=newest&page=1" >/dev/null
 t_match "collection: default values left out of the canonical URL" "$(body)" "<link rel=\"canonical\" href=\"[^\"]*/collections/$BIG\">"
-if [ "$PAGES" -ge 3 ]; then
+if [ "$PAGES" -ge 2 ]; then
 	page_ok "collection page 2" "/collections/$BIG?page=2"
 	t_match "collection page 2: canonical" "$(body)" "<link rel=\"canonical\" href=\"[^\"]*/collections/$BIG\?page=2\">"
 	t_match "collection page 2: rel=prev" "$(body)" "<link rel=\"prev\" href=\"[^\"]*/collections/$BIG\">"
-	t_match "collection page 2: rel=next" "$(body)" "<link rel=\"next\" href=\"[^\"]*/collections/$BIG\?page=3\">"
+	[ "$PAGES" -ge 3 ] && t_match "collection page 2: rel=next" "$(body)" "<link rel=\"next\" href=\"[^\"]*/collections/$BIG\?page=3\">"
 	t_match "collection page 2: current page marked" "$(body)" 'aria-current="page"><span class="visually-hidden">Page </span>2<'
 	st=$(get "/collections/$BIG?page=$PAGES")
 	t_eq "collection last page ($PAGES): 200" "$st" 200
@@ -192,13 +192,14 @@ if [ "$PAGES" -ge 3 ]; then
 	done
 	n=$(q "SELECT count(*) FROM videos WHERE collection_id = (SELECT id FROM collections WHERE slug = '$BIG') AND $LIVE AND has_1080p")
 	p=$(((n + 23) / 24))
+	[ "$p" -ge 1 ] || p=1
 	want=$(q "SELECT string_agg(slug, ' ') FROM (SELECT slug FROM videos WHERE collection_id = (SELECT id FROM collections WHERE slug = '$BIG')
 		AND $LIVE AND has_1080p ORDER BY view_count DESC, id OFFSET $(((p - 1) * 24)) LIMIT 24) x")
 	get "/collections/$BIG?sort=views&quality=1080p&page=$p" >/dev/null
 	got=$(grep -o 'class="video-card__link" href="/videos/[^"]*"' "$TMP/body" | sed 's#.*/videos/##; s#"##' | tr '\n' ' ' | sed 's/ $//')
-	t_eq "collection quality=1080p last page: the rows of that page, in order" "$got" "$want"
+	t_eq "collection quality=1080p last page: the rows of that page, in order" "$got" "${want:-}"
 else
-	t_skip "collection page 2" "the biggest collection has fewer than 3 pages"
+	t_skip "collection page 2" "the biggest collection has a single page"
 fi
 t_eq "collection page past the end: 404" "$(get "/collections/$BIG?page=$((PAGES + 1))")" 404
 for bad in "page=-1" "page=0" "page=abc" "page=1.5" "page=999999" "page=%2B2" "page=01" "sort=drop%20table" \
@@ -253,17 +254,20 @@ q "UPDATE videos SET title = \$zz\$$ETITLE\$zz\$ WHERE slug = '$VID'" >/dev/null
 
 # ----------------------------------------------------- unpublish, soft delete
 # The newest live video: on page 1 of its collection's grid, in the home
-# page's newest row, and related to SIB, a one-performer video whose
-# performer has at most 9 live videos (so all of them are related).
+# page's newest row, and in the related list of SIB, a video sharing a
+# performer with it (the first of a few candidates that lists it now).
 TV=$(q "SELECT slug FROM videos WHERE $LIVE ORDER BY release_date DESC, id LIMIT 1")
 TVC=$(q "SELECT c.slug FROM videos v JOIN collections c ON c.id = v.collection_id WHERE v.slug = '$TV'")
 TVN=$(q "SELECT video_count FROM collections WHERE slug = '$TVC'")
-SIB=$(q "SELECT o.slug FROM videos t JOIN video_performers a ON a.video_id = t.id
-	JOIN performers p ON p.id = a.performer_id AND p.deleted_at IS NULL AND p.video_count <= 9
+SIB=
+for cand in $(q "SELECT DISTINCT o.slug FROM videos t JOIN video_performers a ON a.video_id = t.id
+	JOIN performers p ON p.id = a.performer_id AND p.deleted_at IS NULL
 	JOIN video_performers b ON b.performer_id = p.id AND b.video_id <> t.id
 	JOIN videos o ON o.id = b.video_id AND $(live o)
-	WHERE t.slug = '$TV' AND (SELECT count(*) FROM video_performers x WHERE x.video_id = o.id) = 1
-	ORDER BY o.id LIMIT 1")
+	WHERE t.slug = '$TV' ORDER BY o.slug LIMIT 20"); do
+	get "/videos/$cand" >/dev/null
+	if grep -q "class=\"video-card__link\" href=\"/videos/$TV\"" "$TMP/body"; then SIB=$cand; break; fi
+done
 [ -n "$SIB" ] || t_skip "related list visibility" "no suitable video shares a performer with $TV"
 visible_everywhere() {   # NAME: checks TV shows up (want=1) or not (want=0) on every list
 	local name=$1 want=$2 where
@@ -333,17 +337,20 @@ done
 t_eq "performer unknown slug: 404" "$(get /performers/no-such-performer-zz)" 404
 
 # Social links: only http(s), with rel="noopener nofollow"; a javascript: URL is dropped.
-LP=$(q "SELECT p.slug FROM performers p WHERE p.deleted_at IS NULL AND NOT EXISTS
-	(SELECT 1 FROM social_media_links s WHERE s.performer_id = p.id AND s.platform = 'custom') ORDER BY p.video_count DESC, p.id LIMIT 1")
-undo "DELETE FROM social_media_links WHERE handle = 'zz-catalog-test'"
-q "INSERT INTO social_media_links (performer_id, platform, handle, url, sort_order)
-	SELECT id, 'custom', 'zz-catalog-test', 'javascript:alert(1)', 99 FROM performers WHERE slug = '$LP'" >/dev/null
-get "/performers/$LP" >/dev/null
-if has 'javascript:'; then t_fail "performer: javascript: link dropped" "rendered"; else t_pass "performer: javascript: link dropped"; fi
-q "UPDATE social_media_links SET url = 'https://example.com/zz-catalog-test' WHERE handle = 'zz-catalog-test'" >/dev/null
-get "/performers/$LP" >/dev/null
-t_match "performer: https link rendered with rel=noopener nofollow" "$(body)" '<a href="https://example.com/zz-catalog-test" rel="noopener nofollow">'
-q "DELETE FROM social_media_links WHERE handle = 'zz-catalog-test'" >/dev/null
+IFS='|' read -r LID LURL LP < <(q "SELECT s.id, s.url, p.slug FROM social_media_links s JOIN performers p ON p.id = s.performer_id
+	WHERE p.deleted_at IS NULL ORDER BY p.video_count DESC, s.id LIMIT 1")
+if [ -n "$LID" ]; then
+	undo "UPDATE social_media_links SET url = \$zz\$$LURL\$zz\$ WHERE id = '$LID'"
+	q "UPDATE social_media_links SET url = 'javascript:alert(1)' WHERE id = '$LID'" >/dev/null
+	get "/performers/$LP" >/dev/null
+	if has 'javascript:'; then t_fail "performer: javascript: link dropped" "rendered"; else t_pass "performer: javascript: link dropped"; fi
+	q "UPDATE social_media_links SET url = 'https://example.com/zz-catalog-test' WHERE id = '$LID'" >/dev/null
+	get "/performers/$LP" >/dev/null
+	t_match "performer: https link rendered with rel=noopener nofollow" "$(body)" '<a href="https://example.com/zz-catalog-test" rel="noopener nofollow">'
+	q "UPDATE social_media_links SET url = \$zz\$$LURL\$zz\$ WHERE id = '$LID'" >/dev/null
+else
+	t_skip "performer: social links" "no social link in the catalog"
+fi
 
 # ------------------------------------------------ legal names and birth dates
 leaks=
