@@ -120,6 +120,9 @@ db_free(struct db *db)
  * custom ones (the collection grid's is), which costs more than running
  * it; tests/integration/test_explain.sh checks every generic plan on the
  * shared dataset.
+ * client_min_messages is warning: search text made only of stop words
+ * makes websearch_to_tsquery send a NOTICE, which libpq would print to the
+ * worker's stderr (the log) for every such search.
  */
 static int
 configure_session(struct db *db, char *err, size_t errlen)
@@ -134,7 +137,8 @@ configure_session(struct db *db, char *err, size_t errlen)
 	    " set_config('lock_timeout', $2, false),"
 	    " set_config('idle_in_transaction_session_timeout', $3, false),"
 	    " set_config('plan_cache_mode', 'force_generic_plan', false),"
-	    " set_config('TimeZone', 'UTC', false)",
+	    " set_config('TimeZone', 'UTC', false),"
+	    " set_config('client_min_messages', 'warning', false)",
 	    3, NULL, v, NULL, NULL, 0);
 	int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
 	if (!ok)
