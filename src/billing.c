@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "valid.h"
+#include "webhook.h"
 
 const char *const billing_status_names[BILLING_STATUS__MAX] = {
 	[BILLING_NONE]     = "none",
@@ -272,4 +273,48 @@ billing_apply(const struct billing_sub *cur, const struct billing_event *ev, str
 		return BILLING_IGNORED;
 	}
 	return BILLING_APPLIED;
+}
+
+/* Percent-encode everything but RFC 3986 unreserved characters. */
+static void
+put_enc(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
+			buf_putc(b, (char)c);
+		} else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+}
+
+void
+billing_checkout_url(struct buf *out, const char *processor_url, const char *secret,
+    long long t, const char *plan, const char *amount, const char *currency, const char *member,
+    const char *reference, const char *return_url)
+{
+	const char *const kv[][2] = {{"plan", plan}, {"amount", amount}, {"currency", currency},
+	    {"member", member}, {"reference", reference}, {"return_url", return_url}};
+	struct buf q = BUF_INIT, sig = BUF_INIT;
+
+	for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
+		if (i > 0)
+			buf_putc(&q, '&');
+		buf_puts(&q, kv[i][0]);
+		buf_putc(&q, '=');
+		put_enc(&q, kv[i][1]);
+	}
+	webhook_sign(&sig, secret, t, q.data, q.len);
+	buf_puts(out, processor_url);
+	buf_puts(out, "/pay?");
+	buf_append(out, q.data, q.len);
+	buf_puts(out, "&signature=");
+	put_enc(out, sig.data);
+	buf_free(&q);
+	buf_free(&sig);
 }

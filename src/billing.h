@@ -34,6 +34,8 @@
 
 #include <jansson.h>
 
+#include "buf.h"
+
 enum billing_status {
 	BILLING_NONE,        /* no row yet */
 	BILLING_ACTIVE,
@@ -114,6 +116,18 @@ int billing_event_parse(json_t *root, struct billing_event *ev, const char **why
  */
 enum billing_outcome billing_apply(const struct billing_sub *cur, const struct billing_event *ev,
     struct billing_sub *out);
+
+/*
+ * The processor's hosted-form URL for a checkout, appended to out:
+ *   <processor_url>/pay?plan=P&amount=A&currency=C&member=M&reference=R
+ *       &return_url=U&signature=S
+ * every value percent-encoded; S is a Marquee-Signature value (webhook.h)
+ * made with secret over the query string before "&signature=" at time t,
+ * so the processor checks it exactly as we check its webhooks.
+ */
+void billing_checkout_url(struct buf *out, const char *processor_url, const char *secret,
+    long long t, const char *plan, const char *amount, const char *currency, const char *member,
+    const char *reference, const char *return_url);
 
 /* Billing cycle column value of a plan: "monthly" -> "monthly", "annual" -> "yearly"; else NULL. */
 const char *billing_cycle(const char *plan);

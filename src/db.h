@@ -75,6 +75,15 @@ enum db_stmt {
 	DB_JURIS_RULES,
 	DB_AGE_EVENT,
 	/* end accounts */
+	/* billing: processor webhooks, /join, the account's subscription (pages/{billing_webhook,join}.c) */
+	DB_BILLING_EVENT_INSERT,
+	DB_BILLING_SUB_LOCK,
+	DB_BILLING_SUB_INSERT,
+	DB_BILLING_SUB_UPDATE,
+	DB_BILLING_EVENT_DONE,
+	DB_BILLING_ACCOUNT,
+	DB_BILLING_CANCEL,
+	/* end billing */
 	DB_STMT__MAX
 };
 

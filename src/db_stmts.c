@@ -542,4 +542,90 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	    " SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM v)",
 	    4, 0},
 	/* ---- end accounts ---- */
+
+	/* ---- billing (pages/billing_webhook.c, pages/join.c) ---- */
+	/*
+	 * subscriptions' times are TIMESTAMP holding UTC (migration 013): unix
+	 * seconds go in as to_timestamp($n) AT TIME ZONE 'UTC' and come out as
+	 * extract(epoch ...), both independent of the session's TimeZone.
+	 */
+
+	/*
+	 * A verified processor event: $1 event id, $2 type, $3 member (uuid
+	 * text), $4 occurred_at (unix s), $5 payload (the verified body).  One
+	 * row (id, member exists) if new; no row for a replay.  A member who no
+	 * longer exists gives user_id NULL.
+	 */
+	[DB_BILLING_EVENT_INSERT] = {"billing_event_insert",
+	    "INSERT INTO billing_events (processor_event_id, type, user_id, occurred_at, payload)"
+	    " SELECT $1, $2, u.id, to_timestamp($4::bigint), $5::jsonb FROM (SELECT 1) one"
+	    " LEFT JOIN users u ON u.id = $3::uuid AND u.deleted_at IS NULL"
+	    " ON CONFLICT (processor_event_id) DO NOTHING RETURNING id, user_id IS NOT NULL",
+	    5, 0},
+	/* The subscription an event is about, locked for the rest of the transaction. */
+	[DB_BILLING_SUB_LOCK] = {"billing_sub_lock",
+	    "SELECT id, status, extract(epoch FROM current_period_start)::bigint,"
+	    " extract(epoch FROM current_period_end)::bigint,"
+	    " COALESCE(extract(epoch FROM canceled_at)::bigint, 0),"
+	    " COALESCE(extract(epoch FROM last_event_at)::bigint, 0)"
+	    " FROM subscriptions WHERE processor_subscription_id = $1 FOR UPDATE",
+	    1, 0},
+	/*
+	 * $1 user, $2 plan, $3 amount, $4 currency, $5 cycle, $6 status,
+	 * $7 period start, $8 period end, $9 canceled_at (0: none), $10 token,
+	 * $11 last 4, $12 processor subscription id, $13 last_event_at.
+	 */
+	[DB_BILLING_SUB_INSERT] = {"billing_sub_insert",
+	    "INSERT INTO subscriptions (user_id, plan_name, billing_amount, billing_currency,"
+	    " billing_cycle, status, started_at, current_period_start, current_period_end, canceled_at,"
+	    " next_billing_at, payment_method_token, last_4_digits, processor_subscription_id,"
+	    " last_event_at)"
+	    " VALUES ($1::uuid, $2, $3::numeric, $4, $5, $6::text,"
+	    " to_timestamp($7::bigint) AT TIME ZONE 'UTC', to_timestamp($7::bigint) AT TIME ZONE 'UTC',"
+	    " to_timestamp($8::bigint) AT TIME ZONE 'UTC',"
+	    " CASE WHEN $9::bigint > 0 THEN to_timestamp($9::bigint) AT TIME ZONE 'UTC' END,"
+	    " CASE WHEN $6::text = 'active' THEN to_timestamp($8::bigint) AT TIME ZONE 'UTC' END,"
+	    " $10, $11, $12, to_timestamp($13::bigint)) RETURNING id",
+	    13, 0},
+	/*
+	 * $1 id, $2 status, $3 period start, $4 period end, $5 canceled_at
+	 * (0: none), $6 last_event_at, $7 token, $8 last 4 (NULL: unchanged).
+	 */
+	[DB_BILLING_SUB_UPDATE] = {"billing_sub_update",
+	    "UPDATE subscriptions SET status = $2::text,"
+	    " current_period_start = to_timestamp($3::bigint) AT TIME ZONE 'UTC',"
+	    " current_period_end = to_timestamp($4::bigint) AT TIME ZONE 'UTC',"
+	    " canceled_at = CASE WHEN $5::bigint > 0 THEN to_timestamp($5::bigint) AT TIME ZONE 'UTC' END,"
+	    " next_billing_at = CASE WHEN $2::text = 'active'"
+	    "   THEN to_timestamp($4::bigint) AT TIME ZONE 'UTC' END,"
+	    " payment_method_token = COALESCE($7, payment_method_token),"
+	    " last_4_digits = COALESCE($8, last_4_digits),"
+	    " last_event_at = to_timestamp($6::bigint), updated_at = now() AT TIME ZONE 'UTC'"
+	    " WHERE id = $1::uuid",
+	    8, 0},
+	/* $1 event row id, $2 subscription id (or NULL), $3 outcome. */
+	[DB_BILLING_EVENT_DONE] = {"billing_event_done",
+	    "UPDATE billing_events SET subscription_id = $2::uuid, processed_at = now(), outcome = $3"
+	    " WHERE id = $1::uuid",
+	    3, 0},
+	/* The member's newest subscription, for the account page; dates as YYYY-MM-DD (UTC). */
+	[DB_BILLING_ACCOUNT] = {"billing_account",
+	    "SELECT plan_name, status, billing_amount::text, billing_currency,"
+	    " to_char(current_period_start, 'YYYY-MM-DD'), to_char(current_period_end, 'YYYY-MM-DD'),"
+	    " to_char(next_billing_at, 'YYYY-MM-DD'), to_char(canceled_at, 'YYYY-MM-DD'), last_4_digits,"
+	    " status IN ('active', 'canceled') AND current_period_end > (now() AT TIME ZONE 'UTC')"
+	    " FROM subscriptions WHERE user_id = $1::uuid ORDER BY started_at DESC LIMIT 1",
+	    1, DB_IDEMPOTENT},
+	/*
+	 * The member cancels: access stays until current_period_end (the
+	 * processor's cancellation webhook confirms later).  Rows: the
+	 * subscriptions canceled (none if there was nothing to cancel).
+	 */
+	[DB_BILLING_CANCEL] = {"billing_cancel",
+	    "UPDATE subscriptions SET status = 'canceled', canceled_at = now() AT TIME ZONE 'UTC',"
+	    " canceled_reason = 'member', next_billing_at = NULL, updated_at = now() AT TIME ZONE 'UTC'"
+	    " WHERE user_id = $1::uuid AND status IN ('active', 'past_due')"
+	    " RETURNING processor_subscription_id",
+	    1, 0},
+	/* ---- end billing ---- */
 };

@@ -53,6 +53,16 @@ static const struct param sitemap_params[SITEMAP__MAX] = {
 };
 /* ---- end discovery ---- */
 
+/* ---- billing ---- */
+static const struct param join_params[JOIN__MAX] = {
+	[JOIN_PLAN] = {"plan", PARAM_FORM, V_ENUM(JOIN_PLANS), 1},
+	[JOIN_CSRF] = {"csrf", PARAM_FORM, V_STRING(0, 256), 0},
+};
+static const struct param sub_cancel_params[SUB_CANCEL__MAX] = {
+	[SUB_CANCEL_CSRF] = {"csrf", PARAM_FORM, V_STRING(0, 256), 0},
+};
+/* ---- end billing ---- */
+
 const struct route routes_table[] = {
 	{HTTP_M(HTTP_GET), "/", AUTH_NONE, page_home, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/2257", AUTH_NONE, page_2257, NULL, 0, 0},
@@ -71,6 +81,13 @@ const struct route routes_table[] = {
 	{HTTP_M(HTTP_GET), "/performers/{slug:slug}", AUTH_NONE, page_performer,
 	    performer_params, PERFORMER__MAX, 0},
 	{HTTP_M(HTTP_GET), "/videos/{slug:slug}", AUTH_NONE, page_video, NULL, 0, 0},
+	/* billing (pages/{join,subscription,billing_webhook}.c) */
+	{HTTP_M(HTTP_POST), "/account/subscription/cancel", AUTH_MEMBER, page_subscription_cancel,
+	    sub_cancel_params, SUB_CANCEL__MAX, 0},
+	{HTTP_M(HTTP_GET), "/join", AUTH_NONE, page_join, NULL, 0, 0},
+	{HTTP_M(HTTP_POST), "/join", AUTH_NONE, page_join_post, join_params, JOIN__MAX, 0},
+	{HTTP_M(HTTP_POST), "/webhooks/billing", AUTH_NONE, page_billing_webhook, NULL, 0,
+	    ROUTE_NO_AGE_GATE},
 #ifdef MARQUEE_TEST_ROUTES
 	{HTTP_M(HTTP_GET), "/__test/crash", AUTH_NONE, page_test_crash, NULL, 0, 0},
 	{HTTP_M(HTTP_GET) | HTTP_M(HTTP_POST), "/__test/echo", AUTH_NONE, page_test_echo,

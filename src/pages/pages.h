@@ -9,6 +9,7 @@
 #define MARQUEE_PAGES_H
 
 struct app;
+struct json_t;
 struct request;
 struct response;
 
@@ -96,6 +97,41 @@ int page_robots(struct app *app, struct request *req, struct response *resp);
 int page_sitemap(struct app *app, struct request *req, struct response *resp);
 
 /* ---- end discovery ---- */
+
+/* ---- billing: plans, checkout, processor webhooks, the account's subscription (issue 6) ---- */
+
+/* Keys of POST /join; plan is one of JOIN_PLANS (index = enum join_plan). */
+enum join_plan { JOIN_PLAN_MONTHLY, JOIN_PLAN_ANNUAL, JOIN_PLAN__MAX };
+#define JOIN_PLANS "monthly", "annual"
+enum join_param { JOIN_PLAN, JOIN_CSRF, JOIN__MAX };
+enum sub_cancel_param { SUB_CANCEL_CSRF, SUB_CANCEL__MAX };
+
+/* GET /join: the plans from the configuration; a form for members (join.c). */
+int page_join(struct app *app, struct request *req, struct response *resp);
+
+/*
+ * POST /join: anonymous -> 303 /signup?next=/join; entitled -> 303 /account;
+ * else 303 to the processor's hosted form with signed parameters (join.c).
+ */
+int page_join_post(struct app *app, struct request *req, struct response *resp);
+
+/* POST /webhooks/billing: the processor's signed events (billing_webhook.c). */
+int page_billing_webhook(struct app *app, struct request *req, struct response *resp);
+
+/* POST /account/subscription/cancel: canceled now, access until the period ends (subscription.c). */
+int page_subscription_cancel(struct app *app, struct request *req, struct response *resp);
+
+/*
+ * For the account page: set ctx.subscription to the member's newest
+ * subscription {plan, status, amount, currency, period_start, period_end,
+ * next_billing?, canceled_on?, last4?, entitled, cancelable, canceled,
+ * past_due, expired}, or null with ctx.no_subscription = true; the partial
+ * templates/account-subscription.mustache renders it (it needs ctx.csrf).
+ * Returns 0, or 503/500 when the database fails (subscription.c).
+ */
+int subscription_account_ctx(struct app *app, struct request *req, struct json_t *ctx);
+
+/* ---- end billing ---- */
 
 #ifdef MARQUEE_TEST_ROUTES
 /*

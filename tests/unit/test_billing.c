@@ -302,9 +302,25 @@ test_parse(void)
 	T_CHECK("cycle", strcmp(billing_cycle("annual"), "yearly") == 0 && billing_cycle("x") == NULL);
 }
 
+static void
+test_checkout_url(void)
+{
+	struct buf b = BUF_INIT;
+	billing_checkout_url(&b, "http://127.0.0.1:9000", "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk", 1760000000,
+	    "monthly", "19.99", "USD", "6f1c2a5e-0b7d-4c1e-9a55-2d3e4f5a6b7c", "r 1",
+	    "http://127.0.0.1:8080/account");
+	/* signature checked against Python's hmac over the same query string */
+	T_STREQ("checkout url", b.data, "http://127.0.0.1:9000/pay?plan=monthly&amount=19.99&currency=USD"
+	    "&member=6f1c2a5e-0b7d-4c1e-9a55-2d3e4f5a6b7c&reference=r%201"
+	    "&return_url=http%3A%2F%2F127.0.0.1%3A8080%2Faccount"
+	    "&signature=t%3D1760000000%2Cv1%3Dbacd633a5ef60d835fb4df0e4bc21831fe17bd1b666afd11f740da3df7a2b6a7");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
+	test_checkout_url();
 	test_transitions();
 	test_periods();
 	test_order();

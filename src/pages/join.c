@@ -1,0 +1,91 @@
+/*
+ * join.c - GET /join (the plans from the configuration) and POST /join
+ * (send a signed-in member to the processor's hosted payment form).
+ *
+ * Payment details never reach Marquee: POST /join answers 303 to
+ * <processor_url>/pay with signed parameters (billing_checkout_url: plan,
+ * price, currency, member id, a random reference, the return URL); the
+ * processor shows its own form and reports the sale to /webhooks/billing.
+ * Anonymous visitors are sent to /signup?next=/join first; a member who is
+ * already entitled goes to the account page instead of paying twice.
+ */
+#include "pages/pages.h"
+
+#include "app.h"
+#include "arena.h"
+#include "billing.h"
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "session.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+/* The plans /join offers, in the order of JOIN_PLANS (the route's V_ENUM). */
+static const char *
+plan_price(const struct config *cfg, int plan)
+{
+	return plan == JOIN_PLAN_ANNUAL ? cfg->plan_annual_price : cfg->plan_monthly_price;
+}
+
+static json_t *
+plans_json(const struct config *cfg)
+{
+	return json_pack("[{s:s, s:s, s:s, s:s, s:b}, {s:s, s:s, s:s, s:s, s:b}]",
+	    "key", "monthly", "name", "Monthly", "price", cfg->plan_monthly_price,
+	    "period", "month", "checked", 1,
+	    "key", "annual", "name", "Annual", "price", cfg->plan_annual_price,
+	    "period", "year", "checked", 0);
+}
+
+int
+page_join(struct app *app, struct request *req, struct response *resp)
+{
+	const struct member *m = sess_member(req);
+	json_t *ctx = json_pack("{s:o, s:s, s:b}", "plans", plans_json(app->cfg),
+	    "currency", app->cfg->currency, "available", app->cfg->processor_url[0] != '\0');
+
+	if (m != NULL) {
+		json_object_set_new(ctx, "member", json_true());
+		json_object_set_new(ctx, "entitled", json_boolean(m->entitled));
+		json_object_set_new(ctx, "csrf", json_string(csrf_token(app, req, resp)));
+		resp_cache(resp, RESP_CACHE_PRIVATE, 0);
+	}
+	return resp_render(app, req, resp, "join", ctx) == 0 ? 0 : 500;
+}
+
+int
+page_join_post(struct app *app, struct request *req, struct response *resp)
+{
+	const struct config *cfg = app->cfg;
+	const struct member *m = sess_member(req);
+	unsigned char nonce[16];
+	char reference[sizeof nonce * 2 + 1];
+	struct buf url = BUF_INIT;
+	int status, plan;
+
+	resp_cache(resp, RESP_CACHE_NONE, 0);
+	if (m == NULL)
+		return resp_redirect(resp, 303, "/signup?next=/join");
+	if ((status = csrf_check(app, req)) != 0)
+		return status;
+	if (m->entitled)
+		return resp_redirect(resp, 303, "/account");
+	if (cfg->processor_url[0] == '\0' || cfg->processor_secret[0] == '\0') {
+		log_error("join: processor_url or processor_secret is not configured");
+		return 503;
+	}
+	plan = (int)req_num(req, JOIN_PLAN, JOIN_PLAN_MONTHLY);
+	randombytes_buf(nonce, sizeof nonce);
+	sodium_bin2hex(reference, sizeof reference, nonce, sizeof nonce);
+	billing_checkout_url(&url, cfg->processor_url, cfg->processor_secret, (long long)time(NULL),
+	    plan == JOIN_PLAN_ANNUAL ? "annual" : "monthly", plan_price(cfg, plan), cfg->currency,
+	    m->user_id, reference, arena_printf(req->arena, "%s/account", cfg->base_url));
+	log_info("join: member %s to the processor (plan %s, reference %s)", m->user_id,
+	    plan == JOIN_PLAN_ANNUAL ? "annual" : "monthly", reference);
+	status = resp_redirect(resp, 303, arena_strdup(req->arena, url.data));
+	buf_free(&url);
+	return status;
+}

@@ -1,0 +1,80 @@
+/*
+ * subscription.c - the subscription section of the account page and the
+ * member's own cancellation (POST /account/subscription/cancel).
+ *
+ * Cancelling sets status canceled and canceled_at at once; access stays
+ * until current_period_end (marquee_entitled).  In production this is also
+ * where the processor's cancel API would be called; the processor then
+ * confirms with a `cancellation` webhook, which the state machine accepts
+ * on an already canceled subscription without changing its canceled_at
+ * (billing.h rule 4).  The development simulator has no inbound API from
+ * the app: the tests send its /admin/cancel to play that confirmation.
+ */
+#include "pages/pages.h"
+
+#include "app.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "session.h"
+
+#include <string.h>
+
+int
+subscription_account_ctx(struct app *app, struct request *req, json_t *ctx)
+{
+	const struct member *m = sess_member(req);
+	const char *p[1];
+	PGresult *r;
+
+	if (m == NULL)
+		return 0;
+	p[0] = m->user_id;
+	if ((r = db_exec(app->db, req->arena, DB_BILLING_ACCOUNT, 1, p)) == NULL)
+		return db_last_unavailable(app->db) ? 503 : 500;
+	if (PQntuples(r) == 0) {
+		json_object_set_new(ctx, "subscription", json_null());
+		json_object_set_new(ctx, "no_subscription", json_true());
+		return 0;
+	}
+	const char *status = PQgetvalue(r, 0, 1);
+	json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}",
+	    "plan", PQgetvalue(r, 0, 0), "status", status,
+	    "amount", PQgetvalue(r, 0, 2), "currency", PQgetvalue(r, 0, 3),
+	    "period_start", PQgetvalue(r, 0, 4), "period_end", PQgetvalue(r, 0, 5),
+	    "entitled", strcmp(PQgetvalue(r, 0, 9), "t") == 0,
+	    "cancelable", strcmp(status, "active") == 0 || strcmp(status, "past_due") == 0,
+	    "canceled", strcmp(status, "canceled") == 0);
+	if (!PQgetisnull(r, 0, 6))
+		json_object_set_new(s, "next_billing", json_string(PQgetvalue(r, 0, 6)));
+	if (!PQgetisnull(r, 0, 7))
+		json_object_set_new(s, "canceled_on", json_string(PQgetvalue(r, 0, 7)));
+	if (!PQgetisnull(r, 0, 8))
+		json_object_set_new(s, "last4", json_string(PQgetvalue(r, 0, 8)));
+	json_object_set_new(s, "past_due", json_boolean(strcmp(status, "past_due") == 0));
+	json_object_set_new(s, "expired", json_boolean(strcmp(status, "expired") == 0));
+	json_object_set_new(ctx, "subscription", s);
+	return 0;
+}
+
+int
+page_subscription_cancel(struct app *app, struct request *req, struct response *resp)
+{
+	const struct member *m = sess_member(req);
+	const char *p[1];
+	PGresult *r;
+	int status;
+
+	if ((status = csrf_check(app, req)) != 0)
+		return status;
+	if (m == NULL)
+		return 403;
+	p[0] = m->user_id;
+	if ((r = db_exec(app->db, req->arena, DB_BILLING_CANCEL, 1, p)) == NULL)
+		return db_last_unavailable(app->db) ? 503 : 500;
+	for (int i = 0; i < PQntuples(r); i++)
+		log_info("subscription %s canceled by member %s (processor cancel API: see subscription.c)",
+		    PQgetvalue(r, i, 0), m->user_id);
+	resp_cache(resp, RESP_CACHE_NONE, 0);
+	return resp_redirect(resp, 303, "/account");
+}
