@@ -9,8 +9,8 @@
 # explain_stmts (tests/integration/explain_stmts.c) over every case file in
 # tests/integration/explain/: pages.txt (home, collection, video, performer
 # statements), discovery.txt (performers index, search, sitemap), one file
-# per group of statements; explain_stmts fails a statement that no file
-# covers.  The database is dropped at the end.
+# per group of statements; a statement no file covers is reported as SKIP.
+# The database is dropped at the end.
 #
 # Environment: MARQUEE_DATABASE_URL (owner role), MARQUEE_BIN (marqueectl and
 # tests/integration/explain_stmts), MARQUEE_SHARED (SKIP when the dataset is
