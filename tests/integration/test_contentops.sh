@@ -134,17 +134,19 @@ P='{"slug":"zzco-p","name":"zzco P","legal_name":"Legal P","date_of_birth":"1990
 V='"slug":"zzco-v","collection":"zzco-c","title":"zzco V","hls_manifest_url":"/hls/x.m3u8","thumbnail_url":"https://cdn.example.com/t.jpg"'
 
 # bad NAME REGEX JSON: importing JSON exits 1, names the place (REGEX on
-# stderr), says nothing changed, and the row counts stay.
+# stderr), says nothing changed, and the row counts stay those of before the
+# first rejected file.
+BAD_BEFORE=$(counts)
 bad() {
-	local name=$1 want=$2 before
+	local name=$1 want=$2 now
 	printf '%s' "$3" >"$TMPD/bad.json"
-	before=$(counts)
 	ctl import "$TMPD/bad.json"
+	now=$(counts)
 	if [ "$RC" = 1 ] && printf '%s' "$ERR" | grep -Eq -- "$want" &&
-		printf '%s' "$ERR" | grep -q "nothing was changed" && [ "$(counts)" = "$before" ]; then
+		printf '%s' "$ERR" | grep -q "nothing was changed" && [ "$now" = "$BAD_BEFORE" ]; then
 		t_pass "import rejects: $name"
 	else
-		t_fail "import rejects: $name" "rc=$RC counts $before -> $(counts); stderr: $(printf '%s' "$ERR" | head -c 300)"
+		t_fail "import rejects: $name" "rc=$RC counts $BAD_BEFORE -> $now; stderr: $(printf '%s' "$ERR" | head -c 300)"
 	fi
 }
 
@@ -381,7 +383,7 @@ EOF
 # those, so they show what the application answers now rather than a
 # page cached before the change (nginx keeps a page up to its max-age).
 URL=${MARQUEE_TEST_URL:-}
-NOCACHE="Cookie: marquee_session=zzco-nocache"
+NOCACHE="Cookie: marquee_session=zzco-nocache; marquee_age=1"
 page() { curl -s --max-time 10 -H "$NOCACHE" "$URL$1" 2>/dev/null; }
 status() { http_status "$URL$1" -H "$NOCACHE"; }
 if [ -z "$URL" ]; then
