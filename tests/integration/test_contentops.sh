@@ -84,7 +84,6 @@ trap finish EXIT
 cleanup_rows
 
 # ------------------------------------------------------------------ import
-before=$(counts)
 ctl import "$EXAMPLE"
 t_eq "import: example file exits 0" "$RC" "0"
 t_match "import: reports created collections" "$OUT" "collections: 2 created, 0 updated, 0 unchanged"
