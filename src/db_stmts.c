@@ -144,52 +144,62 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * $4), 'd' at most one "did you mean" title or name by trigram
 	 * similarity, only when fewer than 3 videos matched.  Highlights come
 	 * back between \x01 and \x02 for search.c to escape and mark up.
-	 * The to_tsvector expressions are exactly those of idx_videos_fulltext
-	 * and idx_performers_fulltext (001): any other spelling misses the index.
-	 * Ranking recomputes each match's tsvector, so only the first $4
-	 * matches are ranked: a query matching most of the catalog costs the
-	 * same as one matching $4 videos.
+	 * The to_tsvector expressions of the WHERE clauses are exactly those of
+	 * idx_videos_fulltext and idx_performers_fulltext (001): any other
+	 * spelling misses the index.  Ranking: ts_rank needs each match's
+	 * tsvector, which the index does not hold, so it is recomputed; on the
+	 * title alone that costs about a twentieth of title + description, and a
+	 * title match is the better signal anyway.  Equal ranks (e.g. matches in
+	 * the description only) go by popularity.  Only the first $4 matches are
+	 * ranked, so a query matching most of the catalog costs the same as one
+	 * matching $4 videos.
 	 */
 	[DB_SEARCH] = {"search",
-	    "WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('english', $1) AS q),"
+	    "WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('english', $1) AS q,"
+	    "   btrim(regexp_replace($1, '[^[:alnum:]]+', ' ', 'g')) AS words),"
 	    " hits AS MATERIALIZED ("
-	    "  SELECT m.id, ts_rank(m.tsv, q.q) AS r FROM q, LATERAL ("
-	    "    SELECT v.id, to_tsvector('english', v.title || ' ' || COALESCE(v.description, '')) AS tsv"
-	    "      FROM videos v"
+	    "  SELECT m.id, ts_rank(to_tsvector('english', m.title), q.q) AS r, m.view_count FROM q, LATERAL ("
+	    "    SELECT v.id, v.title, v.view_count FROM videos v"
 	    "     WHERE to_tsvector('english', v.title || ' ' || COALESCE(v.description, '')) @@ q.q"
 	    "       AND v.is_published AND v.deleted_at IS NULL"
 	    "     LIMIT $4) m),"
 	    " total AS (SELECT count(*) AS n FROM hits),"
-	    " page AS (SELECT id, r FROM hits ORDER BY r DESC, id LIMIT $2 OFFSET $3),"
+	    " page AS (SELECT id, r, view_count FROM hits ORDER BY r DESC, view_count DESC, id LIMIT $2 OFFSET $3),"
 	    " perf AS ("
-	    "  SELECT p.id, ts_rank(to_tsvector('english', p.name || ' ' || COALESCE(p.bio, '')), q.q) AS r"
+	    "  SELECT p.id, ts_rank(to_tsvector('english', p.name), q.q) AS r, p.video_count"
 	    "    FROM performers p, q"
 	    "   WHERE to_tsvector('english', p.name || ' ' || COALESCE(p.bio, '')) @@ q.q"
 	    "     AND p.deleted_at IS NULL AND $3 = 0"
-	    "   ORDER BY r DESC, p.id LIMIT 12)"
+	    "   ORDER BY r DESC, p.video_count DESC, p.id LIMIT 12)"
 	    " (SELECT 'v' AS kind, page.r, v.slug,"
 	    "   ts_headline('english', v.title, q.q, 'HighlightAll=true, StartSel=\x01, StopSel=\x02') AS label,"
 	    "   ts_headline('english', COALESCE(v.description, ''), q.q,"
 	    "     'MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \", StartSel=\x01, StopSel=\x02') AS snippet,"
 	    "   v.thumbnail_url AS image, v.duration_seconds AS n"
-	    "  FROM page JOIN videos v ON v.id = page.id, q ORDER BY page.r DESC, page.id)"
+	    "  FROM page JOIN videos v ON v.id = page.id, q ORDER BY page.r DESC, page.view_count DESC, page.id)"
 	    " UNION ALL "
 	    "(SELECT 'p', perf.r, p.slug,"
 	    "   ts_headline('english', p.name, q.q, 'HighlightAll=true, StartSel=\x01, StopSel=\x02'),"
 	    "   ts_headline('english', COALESCE(p.bio, ''), q.q,"
 	    "     'MaxFragments=1, MaxWords=25, MinWords=10, StartSel=\x01, StopSel=\x02'),"
 	    "   p.profile_photo_url, p.video_count"
-	    "  FROM perf JOIN performers p ON p.id = perf.id, q ORDER BY perf.r DESC, perf.id)"
+	    "  FROM perf JOIN performers p ON p.id = perf.id, q ORDER BY perf.r DESC, perf.video_count DESC, perf.id)"
 	    " UNION ALL "
 	    "SELECT 'n', NULL, NULL, NULL, NULL, NULL, (SELECT n FROM total)"
 	    " UNION ALL "
-	    /* slug is selected so the planner cannot answer from idx_performers_initial alone */
+	    /*
+	     * Did you mean: trigram similarity with the query's words (punctuation
+	     * and operators dropped).  Taken from the materialized q, the words are
+	     * unknown when planning, so no query text can make the planner guess
+	     * a sequential scan; slug is selected so the performers side cannot
+	     * be answered by scanning all of idx_performers_initial.
+	     */
 	    "(SELECT 'd', NULL, d.slug, d.t, NULL, NULL, NULL FROM ("
-	    "   SELECT v.title AS t, v.slug, word_similarity($1, v.title) AS s FROM videos v"
-	    "    WHERE (v.title % $1 OR $1 <% v.title) AND v.is_published AND v.deleted_at IS NULL"
+	    "   SELECT v.title AS t, v.slug, word_similarity(q.words, v.title) AS s FROM videos v, q"
+	    "    WHERE (v.title % q.words OR q.words <% v.title) AND v.is_published AND v.deleted_at IS NULL"
 	    "   UNION ALL "
-	    "   SELECT p.name, p.slug, word_similarity($1, p.name) FROM performers p"
-	    "    WHERE (p.name % $1 OR $1 <% p.name) AND p.deleted_at IS NULL) d"
+	    "   SELECT p.name, p.slug, word_similarity(q.words, p.name) FROM performers p, q"
+	    "    WHERE (p.name % q.words OR q.words <% p.name) AND p.deleted_at IS NULL) d"
 	    "  WHERE (SELECT n FROM total) < 3"
 	    "  ORDER BY d.s DESC, d.t LIMIT 1)",
 	    4, DB_IDEMPOTENT},

@@ -34,9 +34,9 @@
 /* A multiple of the grid's 2, 3 and 4 columns. */
 #define SEARCH_PER_PAGE 24
 /*
- * Ranking recomputes every match's tsvector (the index holds no positions
- * to rank with), about 25 us each: ranking only the first 480 matches keeps
- * a query that matches most of the catalog near 12 ms.  480 = 20 pages.
+ * Ranking recomputes each match's title tsvector (the index holds none to
+ * rank with): only the first 480 matches are ranked, so a query matching
+ * most of the catalog stays as cheap as a narrow one.  480 = 20 pages.
  */
 #define SEARCH_RANK_MAX 480
 /* Suggestions start at this many characters: shorter prefixes match everything. */
