@@ -200,10 +200,10 @@ num(const char *s, int n)
 	return v;
 }
 
-/* "YYYY-MM-DD", a real calendar day; years 1900-2999 (no date in the
- * catalog is older, and anything later is a typo). */
+/* s starts with "YYYY-MM-DD", a real calendar day; years 1900-2999 (no
+ * date in the catalog is older, and anything later is a typo). */
 static int
-valid_date(const char *s)
+date_prefix(const char *s)
 {
 	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2))
@@ -215,11 +215,17 @@ valid_date(const char *s)
 	return !(m == 2 && d == 29 && !leap);
 }
 
+static int
+valid_date(const char *s)
+{
+	return date_prefix(s) && s[10] == '\0';
+}
+
 /* "YYYY-MM-DDTHH:MM:SS[.f{1,6}]Z" */
 static int
 valid_time(const char *s)
 {
-	if (strlen(s) < 20 || !valid_date(s) || s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':'
+	if (strlen(s) < 20 || !date_prefix(s) || s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':'
 	    || !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
 		return 0;
 	if (num(s + 11, 2) > 23 || num(s + 14, 2) > 59 || num(s + 17, 2) > 59)
