@@ -351,11 +351,14 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * first), then the most viewed of the same collection.
 	 * 0 kind, 1 ord, 2.. card, 11 url, 12 thumbnail_url, 13 alt_text,
 	 * 14 width, 15 height, 16 photo_type.
-	 * Not idempotent: it may insert the view batch.
+	 * Not idempotent: it may insert the view batch.  The batch is joined
+	 * to videos so a video purged since its views were buffered (up to
+	 * VIEW_FLUSH_MS ago) drops its views instead of failing the page.
 	 */
 	[DB_VIDEO_EXTRAS] = {"video_extras",
 	    "WITH counted AS ("
-	    "  INSERT INTO video_view_events (video_id) SELECT unnest($3::uuid[])"
+	    "  INSERT INTO video_view_events (video_id)"
+	    "  SELECT v.id FROM unnest($3::uuid[]) AS b(id) JOIN videos v ON v.id = b.id"
 	    "), by_perf AS ("
 	    "  SELECT v.id, 0 AS grp, v.view_count FROM videos v"
 	    "  WHERE v.id IN (SELECT o.video_id FROM video_performers me"
