@@ -3,7 +3,9 @@
  * connection, parameterised statements that report their own errors, and
  * the validators for command-line arguments (slugs, UUIDs, bounded integers).
  *
- * Every function that fails prints one line on stderr starting with
+ * The database helpers are in ctl_util.c; the pure validators (ctl_parse_long,
+ * ctl_is_slug, ctl_is_uuid, ctl_bool) in ctl_check.c, which unit tests link
+ * alone.  Every function that fails prints one line on stderr starting with
  * "marqueectl: " and returns the failure value stated below; callers only
  * decide the exit status.  Nothing here builds SQL from input: statements are
  * constant strings, values travel as parameters.
