@@ -1,0 +1,65 @@
+/*
+ * player.c - the video page's player data for members (playback.h,
+ * playback_player).  The page (video.c) renders it as a <video> element
+ * whose data attributes static/js/player.js reads; nothing here renders.
+ */
+#include "pages/playback.h"
+
+#include <string.h>
+
+#include "app.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "pages/catalog_util.h"
+#include "session.h"
+
+/* Columns of DB_PLAYER. */
+enum { P_MANIFEST, P_POSITION, P_COMPLETED };
+
+static void
+note(json_t *ctx, const char *text, const char *href, const char *label)
+{
+	json_t *n = json_pack("{s:s}", "text", text);
+	if (href) {
+		json_object_set_new(n, "href", json_string(href));
+		json_object_set_new(n, "label", json_string(label));
+	}
+	json_object_set_new(ctx, "player_note", n);
+}
+
+int
+playback_player(struct app *app, struct request *req, struct response *resp, json_t *ctx,
+    const char *video_id)
+{
+	const struct member *m = sess_member(req);
+	if (m == NULL || !m->entitled)
+		return 0;
+	if (req->restricted) {
+		note(ctx, "Where you are, the law requires a verified age before films can be shown.",
+		    "/account", "Verify your age");
+		return 0;
+	}
+	const char *params[2] = {m->user_id, video_id};
+	PGresult *r = db_exec(app->db, req->arena, DB_PLAYER, 2, params);
+	if (r == NULL)
+		return cat_db_error(app);
+	const char *manifest = PQntuples(r) == 1 ?
+	    playback_manifest_path(req->arena, PQgetvalue(r, 0, P_MANIFEST)) : NULL;
+	if (manifest == NULL) {
+		log_warn("player: video %s has no manifest playable through /hls/", video_id);
+		note(ctx, "This film cannot be played right now. Please try again later.", NULL, NULL);
+		return 0;
+	}
+	long long resume = 0;
+	if (!PQgetisnull(r, 0, P_POSITION) && !cat_col_bool(r, 0, P_COMPLETED))
+		resume = cat_col_ll(r, 0, P_POSITION);
+	json_t *p = json_pack("{s:s, s:s, s:s, s:I, s:s}",
+	    "manifest", manifest,
+	    "quality", m->preferred_quality ? m->preferred_quality : "1080p",
+	    "autoplay", m->autoplay ? "true" : "false",
+	    "resume", (json_int_t)resume,
+	    "csrf", csrf_token(app, req, resp));
+	json_object_set_new(ctx, "player", p);
+	return 0;
+}
