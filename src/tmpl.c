@@ -200,7 +200,8 @@ tmpl_set_load_dir(const char *dir, char *err, size_t errlen)
 	}
 	closedir(d);
 	/* Sorted, so that the error reported for a broken set is deterministic. */
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n > 1)   /* qsort(NULL, 0, ...) is undefined (UBSan) */
+		qsort(names, n, sizeof *names, cmp_str);
 
 	struct tmpl_set *s = tmpl_set_new();
 	for (size_t i = 0; i < n && s != NULL; i++) {
