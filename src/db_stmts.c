@@ -633,9 +633,11 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * The member cancels: access stays until current_period_end (the
 	 * processor's cancellation webhook confirms later).  Rows: the
 	 * subscriptions canceled (none if there was nothing to cancel).
+	 * Whole seconds, as the state machine reads and writes them back.
 	 */
 	[DB_BILLING_CANCEL] = {"billing_cancel",
-	    "UPDATE subscriptions SET status = 'canceled', canceled_at = now() AT TIME ZONE 'UTC',"
+	    "UPDATE subscriptions SET status = 'canceled',"
+	    " canceled_at = date_trunc('second', now() AT TIME ZONE 'UTC'),"
 	    " canceled_reason = 'member', next_billing_at = NULL, updated_at = now() AT TIME ZONE 'UTC'"
 	    " WHERE user_id = $1::uuid AND status IN ('active', 'past_due')"
 	    " RETURNING processor_subscription_id",

@@ -48,7 +48,7 @@ page_join(struct app *app, struct request *req, struct response *resp)
 	    "currency", app->cfg->currency, "available", app->cfg->processor_url[0] != '\0');
 
 	if (m != NULL) {
-		json_object_set_new(ctx, "member", json_true());
+		json_object_set_new(ctx, "signed_in", json_true());
 		json_object_set_new(ctx, "entitled", json_boolean(m->entitled));
 		json_object_set_new(ctx, "csrf", json_string(csrf_token(app, req, resp)));
 		resp_cache(resp, RESP_CACHE_PRIVATE, 0);
