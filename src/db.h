@@ -55,6 +55,14 @@ enum db_stmt {
 	DB_PERFORMER_NEWEST,
 	DB_PERFORMER_VIEWS,
 	/* end pages */
+	/* playback: player, watch progress, history (pages/{video,progress,history}.c) */
+	DB_PLAYER,
+	DB_PROGRESS,
+	DB_CONTINUE,
+	DB_HISTORY_PAGE,
+	DB_HISTORY_REMOVE,
+	DB_HISTORY_CLEAR,
+	/* end playback */
 	/* accounts: sessions, users, throttling, jurisdictions, age verification
 	 * (session.c, throttle.c, juris.c, pages/{account,agegate}.c) */
 	DB_SESS_LOAD,

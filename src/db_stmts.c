@@ -410,6 +410,78 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	[DB_PERFORMER_VIEWS] = {"performer_views",
 	    PERFORMER_SQL("view_count DESC"), 2, DB_IDEMPOTENT},
 	/* ---- end pages ---- */
+
+	/* ---- playback ---- */
+	/*
+	 * The video page's player for an entitled member: $1 user id, $2 video
+	 * id.  0 hls_manifest_url, 1 watch_position_seconds (NULL: never
+	 * watched), 2 completed.
+	 */
+	[DB_PLAYER] = {"player",
+	    "SELECT v.hls_manifest_url, h.watch_position_seconds, h.completed"
+	    " FROM videos v LEFT JOIN user_watch_history h ON h.video_id = v.id AND h.user_id = $1"
+	    " WHERE v.id = $2",
+	    2, DB_IDEMPOTENT},
+
+	/*
+	 * POST /api/progress: $1 user id, $2 slug (or NULL), $3 video id (or
+	 * NULL), $4 position (s), $5 completed_percentage, $6 completed.
+	 * Upserts the member's row for a live video unless the member paused
+	 * their history.  One row: 0 live videos found (0/1), 1 rows written
+	 * (0/1).  Sending it twice leaves the same row (only watched_at moves).
+	 */
+	[DB_PROGRESS] = {"progress",
+	    "WITH v AS (SELECT id FROM videos"
+	    "  WHERE (slug = $2 OR id = $3::uuid) AND is_published AND deleted_at IS NULL LIMIT 1),"
+	    " w AS (INSERT INTO user_watch_history"
+	    "   (user_id, video_id, watched_at, watch_position_seconds, completed_percentage, completed)"
+	    "  SELECT u.id, v.id, now(), $4, $5, $6 FROM v JOIN users u ON u.id = $1"
+	    "  WHERE NOT u.history_paused AND u.deleted_at IS NULL"
+	    "  ON CONFLICT (user_id, video_id) DO UPDATE SET watched_at = EXCLUDED.watched_at,"
+	    "   watch_position_seconds = EXCLUDED.watch_position_seconds,"
+	    "   completed_percentage = EXCLUDED.completed_percentage, completed = EXCLUDED.completed"
+	    "  RETURNING 1)"
+	    " SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM w)",
+	    6, 0},
+
+	/*
+	 * Continue watching: $1 user id.  The member's 12 most recently watched
+	 * live videos that are started and not completed, newest first, walking
+	 * idx_watch_history_user (user_id, watched_at DESC).
+	 * 0.. card, 9 completed_percentage.
+	 */
+	[DB_CONTINUE] = {"continue",
+	    "SELECT " CARD("v") ", h.completed_percentage"
+	    " FROM user_watch_history h JOIN videos v ON v.id = h.video_id"
+	    " WHERE h.user_id = $1 AND NOT h.completed AND h.watch_position_seconds > 0"
+	    "   AND v.is_published AND v.deleted_at IS NULL"
+	    " ORDER BY h.watched_at DESC LIMIT 12",
+	    1, DB_IDEMPOTENT},
+
+	/*
+	 * The history page: $1 user id, $2 offset.  24 live videos the member
+	 * watched, newest first.  0.. card, 9 video id, 10 watched_at (ISO
+	 * 8601 UTC), 11 completed_percentage, 12 completed, 13 total rows.
+	 */
+	[DB_HISTORY_PAGE] = {"history_page",
+	    "SELECT " CARD("v") ", v.id, to_char(h.watched_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	    "  h.completed_percentage, h.completed, count(*) OVER ()"
+	    " FROM user_watch_history h JOIN videos v ON v.id = h.video_id"
+	    " WHERE h.user_id = $1 AND v.is_published AND v.deleted_at IS NULL"
+	    " ORDER BY h.watched_at DESC, h.id LIMIT 24 OFFSET $2",
+	    2, DB_IDEMPOTENT},
+
+	/* Remove one entry: $1 user id, $2 video id. */
+	[DB_HISTORY_REMOVE] = {"history_remove",
+	    "DELETE FROM user_watch_history WHERE user_id = $1 AND video_id = $2",
+	    2, 0},
+
+	/* Remove every entry of $1 user id. */
+	[DB_HISTORY_CLEAR] = {"history_clear",
+	    "DELETE FROM user_watch_history WHERE user_id = $1",
+	    1, 0},
+	/* ---- end playback ---- */
+
 	/* ---- accounts (session.c, throttle.c, juris.c, pages/account.c, pages/agegate.c) ---- */
 
 	/*
