@@ -159,8 +159,12 @@ int
 ctl_restore_backup(int argc, char **argv)
 {
 	const char *path = argv[1];
-	if (path[0] == '-' || !is_custom_dump(path))
-		return path[0] == '-' ? 2 : 1;
+	if (path[0] == '-' || path[0] == '\0') {
+		fprintf(stderr, "usage: marqueectl restore BACKUP_FILE\n");
+		return 2;
+	}
+	if (!is_custom_dump(path))
+		return 1;
 	PGconn *c = ctl_db_open();
 	if (c == NULL)
 		return 1;

@@ -272,6 +272,8 @@ soft_delete(int argc, char **argv, int deleting)
 	if (k < 0) {
 		fprintf(stderr, "usage: marqueectl %s video|performer|collection SLUG\n"
 		    "       marqueectl %s photo ID\n", argv[0], argv[0]);
+		if (!deleting)
+			fprintf(stderr, "       marqueectl restore BACKUP_FILE   (see backup)\n");
 		return 2;
 	}
 	const struct item_def *d = &items[k];
