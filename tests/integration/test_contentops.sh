@@ -508,6 +508,8 @@ t_eq "user grant-comp: an active complimentary subscription of 30 days" \
 	"$RC/$(q "SELECT plan_name || ',' || status || ',' || billing_amount || ',' || (current_period_end - current_period_start)
 	          FROM subscriptions s JOIN users u ON u.id = s.user_id WHERE u.email = 'zzco-user@example.com'")" \
 	"0/complimentary,active,0.00,30 days"
+t_eq "user grant-comp: the account is entitled (marquee_entitled, migration 013)" \
+	"$(q "SELECT to_regprocedure('marquee_entitled(uuid)') IS NULL OR marquee_entitled(id) FROM users WHERE email = 'zzco-user@example.com'")" "t"
 ctl user grant-comp zzco-user@example.com --days 0
 t_eq "user grant-comp: 0 days is a usage error" "$RC" "2"
 ctl user grant-comp zzco-user@example.com --days ten
