@@ -25,17 +25,23 @@
 #define PERFORMERS_PER_PAGE 48
 
 /* The letter buckets, as in performer_initial() (migration 010); "0" is shown as '#'. */
-static const char *const letters[] = {
-	"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
-	"n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z", "0", NULL
-};
+static const char *const letters[] = {PERFORMERS_LETTERS, NULL};
+
+/* "A" for "a", "#" for "0". */
+static void
+letter_label(const char *letter, char label[2])
+{
+	label[0] = letter[0] == '0' ? '#' : (char)(letter[0] - 'a' + 'A');
+	label[1] = '\0';
+}
 
 static json_t *
 letter_index(const char *current)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; letters[i]; i++) {
-		char label[2] = {letters[i][0] == '0' ? '#' : (char)(letters[i][0] - 'a' + 'A'), '\0'};
+		char label[2];
+		letter_label(letters[i], label);
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b}",
 		    "letter", letters[i], "label", label,
 		    "name", letters[i][0] == '0' ? "names starting with other characters" : label,
@@ -93,7 +99,8 @@ page_performers(struct app *app, struct request *req, struct response *resp)
 	    "has_top", json_array_size(top) > 0, "has_performers", json_array_size(list) > 0,
 	    "top", top, "performers", list, "letters", letter_index(letter), "total", (json_int_t)total);
 	if (letter) {
-		char label[2] = {letter[0] == '0' ? '#' : (char)(letter[0] - 'a' + 'A'), '\0'};
+		char label[2];
+		letter_label(letter, label);
 		json_object_set_new(ctx, "letter", json_pack("{s:s, s:s}", "value", letter, "label", label));
 		const char *first = arena_printf(req->arena, "/performers?letter=%s", letter);
 		const char *prefix = arena_printf(req->arena, "/performers?letter=%s&page=", letter);
