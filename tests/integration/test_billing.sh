@@ -12,8 +12,8 @@
 # stored safely.  Entitlement is read through marquee_entitled() and the
 # account page.
 #
-# Environment: MARQUEE_TEST_URL, MARQUEE_DATABASE_URL, MARQUEE_VAR (the
-# simulator listens on PORT+1000, see deploy/local).
+# Environment: MARQUEE_TEST_URL, MARQUEE_DATABASE_URL, MARQUEE_PAYSIM_URL
+# (tests/lib/stack.sh derives it: deploy/local runs the simulator on PORT+1000).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/stack.sh"
@@ -24,8 +24,7 @@ if [ -z "$URL" ] || [ -z "$DB" ]; then
 	t_skip "billing: all checks" "MARQUEE_TEST_URL or MARQUEE_DATABASE_URL is not set"
 	exit 0
 fi
-PORT=${URL##*:}
-PAYSIM=http://127.0.0.1:$((PORT + 1000 <= 65535 ? PORT + 1000 : PORT - 1000))
+PAYSIM=${MARQUEE_PAYSIM_URL:-}
 if ! curl -sf -o /dev/null --max-time 5 "$PAYSIM/healthz"; then
 	t_fail "billing: payment simulator answers" "no answer from $PAYSIM (deploy/local paysim-start)"
 	exit 0

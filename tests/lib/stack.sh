@@ -11,6 +11,7 @@
 #   MARQUEE_SRC               the repository
 #   MARQUEE_SHARED            ../shared when it exists
 #   MARQUEE_REQUEST_TIMEOUT   the workers' request_timeout (3 s in tests)
+# and this file adds MARQUEE_PAYSIM_URL (the payment simulator).
 # Run by hand, a script sourcing this file uses the stack of deploy/local up
 # instead: MARQUEE_VAR (default <repo>/var) fills in whatever is unset.
 #
@@ -39,6 +40,14 @@ if [ -z "${MARQUEE_TEST_URL:-}" ] && [ -f "$MARQUEE_VAR/stack.env" ]; then
 		MARQUEE_SHARED=$(cd "$MARQUEE_SRC/../shared" && pwd -P)
 	export MARQUEE_TEST_URL MARQUEE_DATABASE_URL MARQUEE_APP_DATABASE_URL MARQUEE_BIN
 	[ -n "${MARQUEE_SHARED:-}" ] && export MARQUEE_SHARED
+fi
+
+# The payment simulator deploy/local starts (deploy/dev/paysim.py) listens
+# on PORT+1000 (PORT-1000 past 65535): MARQUEE_PAYSIM_URL.
+if [ -z "${MARQUEE_PAYSIM_URL:-}" ] && [ -n "${MARQUEE_TEST_URL:-}" ]; then
+	_stack_port=${MARQUEE_TEST_URL##*:}
+	MARQUEE_PAYSIM_URL=http://127.0.0.1:$((_stack_port + 1000 <= 65535 ? _stack_port + 1000 : _stack_port - 1000))
+	export MARQUEE_PAYSIM_URL
 fi
 
 _stack_local() {
