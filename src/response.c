@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "config.h"
 #include "log.h"
+#include "session.h"
 #include "tmpl.h"
 
 #include <sodium.h>
@@ -73,6 +74,8 @@ static const struct status_info statuses[] = {
 	    "Wait a minute, then try again."},
 	{431, "Request Header Fields Too Large", "Your browser sent too much header data or too many cookies.",
 	    "Clear this site's cookies in your browser, then try again."},
+	{451, "Unavailable For Legal Reasons", "This site's content is not available in your location.",
+	    "The law of your region does not allow us to show it. The legal pages linked below remain available."},
 	{500, "Internal Server Error", "Something went wrong on our side.",
 	    "Try again in a moment. If it keeps happening, contact support and quote the request id below."},
 	{501, "Not Implemented", "This site does not support that request.",
@@ -340,6 +343,12 @@ resp_render(struct app *app, struct request *req, struct response *r, const char
 		    req->raw_path ? req->raw_path : "/"));
 	}
 	set_default(ctx, "request_id", json_string(req->id));
+	/* Issue 6: the layout's member menu, and placeholders where age verification is required. */
+	if (req->session)
+		set_default(ctx, "member", json_pack("{s:s, s:s}", "username", req->session->username,
+		    "csrf", req->session->csrf));
+	if (req->restricted)
+		set_default(ctx, "restricted", json_true());
 	if (req->path && valid_utf8(req->path, strlen(req->path)))
 		set_default(ctx, "path", json_string(req->path));
 	buf_reset(&r->body);
@@ -470,6 +479,13 @@ resp_finish(struct request *req, struct response *r)
 		set_header(r, "Cache-Control", arena_printf(r->arena, "public, max-age=%d", r->max_age));
 		/* A browser that kept the anonymous page must not show it after signing in. */
 		set_header(r, "Vary", "Cookie");
+		/*
+		 * nginx's micro-cache keeps the page for 1 s only, whatever max-age
+		 * says (X-Accel-Expires wins over Cache-Control there and is never
+		 * passed on): an unpublished or deleted item leaves the shared cache
+		 * at once, while bursts on a popular page are still absorbed.
+		 */
+		set_header(r, "X-Accel-Expires", "1");
 		break;
 	case RESP_CACHE_PRIVATE:
 		set_header(r, "Cache-Control", "private, no-store");

@@ -239,6 +239,7 @@ test_ok(void)
 	T_CHECK("body", body_has("<p>hello</p>"));
 	T_STREQ("cache public", head_value("Cache-Control"), "public, max-age=60");
 	T_STREQ("public pages vary on Cookie", head_value("Vary"), "Cookie");
+	T_STREQ("public pages stay 1 s in the micro-cache", head_value("X-Accel-Expires"), "1");
 	T_CHECK("strong etag", head_value("ETag") && head_value("ETag")[0] == '"' &&
 	    strlen(head_value("ETag")) == 34);
 	T_CHECK("csp", head_has("Content-Security-Policy: default-src 'self'; script-src 'self'; "));
