@@ -9,6 +9,8 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "password.h"
+#include "session.h"
 #include "tmpl.h"
 
 int
@@ -21,6 +23,9 @@ app_init(struct app *app, const struct config *cfg, char *err, size_t errlen)
 	app->cfg = cfg;
 	app->tmpl = t;
 	app->db = db_new(cfg);
+	/* Before the workers fork: they share the CSRF key and never pay for the dummy hash mid-request. */
+	sess_init(cfg);
+	password_init();
 	char *dir = assets_dir_for(cfg->templates_dir);
 	if (assets_version(dir, app->asset_version, sizeof app->asset_version) != 0)
 		log_warn("static files in %s could not be read: asset URLs get version %s", dir,

@@ -11,6 +11,8 @@
 #include "db.h"
 #include "log.h"
 #include "router.h"
+#include "session.h"
+#include "pages/pages.h"
 
 #include <string.h>
 
@@ -95,6 +97,18 @@ dispatch(const struct route *table, size_t n, struct app *app, struct request *r
 		break;
 	}
 	const struct route *r = m.route;
+	/*
+	 * Issue 6: who is asking (session), and may this page be shown to them
+	 * here (jurisdiction, age gate)?  Before the auth level, which needs
+	 * req->member.  Skipped for tables served without a database (unit tests).
+	 */
+	if (app && app->db) {
+		int st = sess_load(app, req, resp);
+		if (st == 0)
+			st = agegate_check(app, req, resp, r->flags);
+		if (st != 0)
+			return st == AGEGATE_SENT ? 0 : st;
+	}
 	switch (r->auth) {
 	case AUTH_NONE:
 		break;

@@ -159,6 +159,8 @@ struct request {
 	json_t           *json;         /* JSON body (an object), released with the arena; else NULL */
 	const char       *remote_addr;  /* REMOTE_ADDR as nginx saw it; "" if none */
 	int               internal;     /* MARQUEE_INTERNAL=1: set only by nginx's internal locations */
+	const char       *geo_country;  /* GEO_COUNTRY from nginx if "[A-Z]{2}", else NULL (juris.h) */
+	const char       *geo_region;   /* GEO_REGION if "[A-Z0-9]{1,3}", else NULL */
 	int               member;       /* set by the session module (issue 6); 0 until then */
 	const struct member *session;   /* session.h: the signed-in member, NULL if anonymous */
 	int               restricted;   /* juris.h: show non-explicit placeholders only (age verification) */
@@ -332,7 +334,9 @@ int resp_redirect(struct response *r, int status, const char *location);
  * the reference is stolen; NULL means {}) gets the layout's common keys
  * unless already set: site.name, site.base_url, site.asset_version (app.h),
  * request_id, path,
- * canonical_url.  Returns 0, or -1 when there is no such template (or no
+ * canonical_url; member {username, csrf} when signed in (session.h) and
+ * restricted = true when the visitor's jurisdiction requires age
+ * verification they lack (juris.h: templates show placeholders).  Returns 0, or -1 when there is no such template (or no
  * template set) so the caller may fall back.
  */
 int resp_render(struct app *app, struct request *req, struct response *r, const char *name,

@@ -437,6 +437,22 @@ parse_body(struct request *req, const char *body, size_t len)
 
 /* ---------------------------------------------------------------- req_parse */
 
+/*
+ * v if it is min..max characters of [A-Z] (digits too when digits is set):
+ * an ISO 3166 country or subdivision code; else NULL.
+ */
+static const char *
+geo_code(struct arena *a, const char *v, size_t min, size_t max, int digits)
+{
+	size_t n = strlen(v);
+	if (n < min || n > max)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!(v[i] >= 'A' && v[i] <= 'Z') && !(digits && v[i] >= '0' && v[i] <= '9'))
+			return NULL;
+	return arena_strdup(a, v);
+}
+
 int
 req_parse(struct arena *a, char **envp, const char *body, size_t body_len, struct request **out)
 {
@@ -481,6 +497,10 @@ req_parse(struct arena *a, char **envp, const char *body, size_t body_len, struc
 			req->remote_addr = arena_strdup(a, v);
 		else if (IS("MARQUEE_INTERNAL"))
 			req->internal = strcmp(v, "1") == 0;
+		else if (IS("GEO_COUNTRY") && !req->geo_country)
+			req->geo_country = geo_code(a, v, 2, 2, 0);
+		else if (IS("GEO_REGION") && !req->geo_region)
+			req->geo_region = geo_code(a, v, 1, 3, 1);
 		else if (nlen > 5 && memcmp(*e, "HTTP_", 5) == 0) {
 			if (IS("HTTP_COOKIE") && !cookie)
 				cookie = v;

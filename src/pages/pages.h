@@ -98,6 +98,89 @@ int page_sitemap(struct app *app, struct request *req, struct response *resp);
 
 /* ---- end discovery ---- */
 
+/* ---- playback: HLS authorisation, watch progress, history (issue 6) ---- */
+
+/* Keys of POST /api/progress (progress.c). */
+enum progress_param { PROGRESS_VIDEO, PROGRESS_POSITION, PROGRESS_DURATION, PROGRESS_CSRF, PROGRESS__MAX };
+/* Keys of GET /account/history and its two POST forms (history.c). */
+enum history_param { HISTORY_PAGE, HISTORY__MAX };
+enum history_remove_param { HISTORY_REMOVE_VIDEO, HISTORY_REMOVE_CSRF, HISTORY_REMOVE__MAX };
+enum history_clear_param { HISTORY_CLEAR_CSRF, HISTORY_CLEAR__MAX };
+/* Highest history page: 1,000 pages of 24 is far more than any member watches. */
+#define HISTORY_PAGE_MAX 1000
+
+/* GET /internal/hls-auth: nginx's auth_request for /hls/ (hls_auth.c). */
+int page_hls_auth(struct app *app, struct request *req, struct response *resp);
+
+/* POST /api/progress: the player's position, upserted into the watch history (progress.c). */
+int page_progress(struct app *app, struct request *req, struct response *resp);
+
+/* GET /account/history, POST /account/history/remove and /account/history/clear (history.c). */
+int page_history(struct app *app, struct request *req, struct response *resp);
+int page_history_remove(struct app *app, struct request *req, struct response *resp);
+int page_history_clear(struct app *app, struct request *req, struct response *resp);
+
+/* ---- end playback ---- */
+
+/* ---- accounts: sign up, log in, account, age gate (issue 6) ---- */
+
+/* Keys of each accounts form, in its route's param table (routes.c). */
+enum auth_page_param { AUTH_PAGE_NEXT, AUTH_PAGE_CREATED, AUTH_PAGE__MAX };   /* GET /login, /signup */
+enum account_page_param { ACCOUNT_PAGE_SAVED, ACCOUNT_PAGE__MAX };             /* GET /account */
+#define ACCOUNT_SAVED "preferences", "password"
+enum signup_param { SIGNUP_EMAIL, SIGNUP_USERNAME, SIGNUP_PASSWORD, SIGNUP_NEXT, SIGNUP_CSRF, SIGNUP__MAX };
+enum login_param { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN_NEXT, LOGIN_CSRF, LOGIN__MAX };
+enum csrf_only_param { CSRF_ONLY_CSRF, CSRF_ONLY__MAX };
+enum prefs_param { PREFS_QUALITY, PREFS_AUTOPLAY, PREFS_HISTORY_PAUSED, PREFS_CSRF, PREFS__MAX };
+enum password_param { PASSWORD_CURRENT, PASSWORD_NEW, PASSWORD_CSRF, PASSWORD__MAX };
+enum delete_param { DELETE_PASSWORD, DELETE_CONFIRM, DELETE_CSRF, DELETE__MAX };
+enum agegate_param { AGEGATE_NEXT, AGEGATE_CSRF, AGEGATE__MAX };
+#define ACCOUNT_QUALITIES "480p", "720p", "1080p", "4k"
+/* Username: 3..30 characters (shown on pages; longer ones break layouts). */
+#define ACCOUNT_USERNAME_MIN 3
+#define ACCOUNT_USERNAME_MAX 30
+/*
+ * Password: at least 10 characters (NIST SP 800-63B asks 8; 10 costs users
+ * little), at most 1024 bytes (Argon2 hashes any length, but a megabyte of
+ * "password" is a denial-of-service lever, not a password).
+ */
+#define ACCOUNT_PASSWORD_MIN 10
+#define ACCOUNT_PASSWORD_MAX 1024
+
+/* GET/POST /signup, GET/POST /login, POST /logout (account.c). */
+int page_signup(struct app *app, struct request *req, struct response *resp);
+int page_signup_post(struct app *app, struct request *req, struct response *resp);
+int page_login(struct app *app, struct request *req, struct response *resp);
+int page_login_post(struct app *app, struct request *req, struct response *resp);
+int page_logout(struct app *app, struct request *req, struct response *resp);
+/* GET /account; POST /account/preferences, /account/password, /account/delete, /account/logout-all (account.c). */
+int page_account(struct app *app, struct request *req, struct response *resp);
+int page_account_prefs(struct app *app, struct request *req, struct response *resp);
+int page_account_password(struct app *app, struct request *req, struct response *resp);
+int page_account_delete(struct app *app, struct request *req, struct response *resp);
+int page_account_logout_all(struct app *app, struct request *req, struct response *resp);
+
+/* GET/POST /age-gate, POST /webhooks/age-verification (agegate.c). */
+int page_agegate(struct app *app, struct request *req, struct response *resp);
+int page_agegate_post(struct app *app, struct request *req, struct response *resp);
+int page_age_webhook(struct app *app, struct request *req, struct response *resp);
+
+/* agegate_check's "the response is complete" (a redirect to the gate). */
+#define AGEGATE_SENT 1
+/* The age cookie, "1" once the visitor clicked "I am 18 or older". */
+#define AGEGATE_COOKIE "marquee_age"
+
+/*
+ * Run by http_serve for every routed request, after sess_load: look up the
+ * jurisdiction rule, set req->restricted, and for gated routes (no
+ * ROUTE_NO_AGE_GATE in flags) answer 451 where the rule blocks, or send a
+ * visitor without the age cookie to /age-gate?next=<this page>.
+ * Returns 0 (go on), AGEGATE_SENT (redirected), or a status (451, 503).
+ */
+int agegate_check(struct app *app, struct request *req, struct response *resp, unsigned flags);
+
+/* ---- end accounts ---- */
+
 /* ---- billing: plans, checkout, processor webhooks, the account's subscription (issue 6) ---- */
 
 /* Keys of POST /join; plan is one of JOIN_PLANS (index = enum join_plan). */

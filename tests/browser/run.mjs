@@ -46,6 +46,8 @@ const context = await chromium.launchPersistentContext(profile, {
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   viewport: { width: 1280, height: 800 },
 });
+// Past the age gate (issue 6): these tests are about the pages behind it.
+await context.addCookies([{ name: "marquee_age", value: "1", url: BASE }]);
 
 // A page that records console errors and uncaught exceptions.
 async function openPage() {

@@ -38,12 +38,12 @@ undo() { printf '%s;\n' "$1" >>"$RESTORE"; }
 
 # get PATH [curl args]: fetch through nginx (never from its cache: the cb
 # value is unique, also when get runs in a subshell); body in $TMP/body,
-# headers in $TMP/head; prints the status.
+# headers in $TMP/head; prints the status.  Past the age gate (marquee_age=1).
 get() {
 	local path=$1 sep='?'
 	shift
 	case $path in *\?*) sep='&' ;; esac
-	curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' --max-time 15 "$@" \
+	curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' --max-time 15 -b marquee_age=1 "$@" \
 		"$URL$path${sep}cb=$$-$(date +%s%N)" || true
 }
 body() { cat "$TMP/body"; }

@@ -29,12 +29,13 @@ cleanup() {
 	EOF
 }
 
-# get PATH [curl args]: body to $TMP/body, headers to $TMP/head; prints the status.
+# get PATH [curl args]: body to $TMP/body, headers to $TMP/head; prints the
+# status.  Past the age gate (marquee_age=1).
 get() {
 	local p=$1 sep='?'
 	shift
 	case $p in *\?*) sep='&' ;; esac
-	curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' --max-time 20 "$@" "$URL$p${sep}_t=$NONCE" || true
+	curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' --max-time 20 -b marquee_age=1 "$@" "$URL$p${sep}_t=$NONCE" || true
 }
 ctype() { grep -i '^content-type:' "$TMP/head" | head -n 1 | cut -d' ' -f2- | tr -d '\r'; }
 body_has() { grep -qF -- "$1" "$TMP/body"; }
