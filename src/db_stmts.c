@@ -120,7 +120,9 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 
 	/*
 	 * /performers: $1 letter bucket ('a'..'z', '0') or NULL, $2 limit, $3 offset.
-	 * part 't': top performers (only without a letter), n = rank;
+	 * part 't': top performers (only without a letter), n = rank, from
+	 * the view; until the view is first refreshed (it is empty after a
+	 * fresh load) from the live counters instead (idx_performers_video_count);
 	 * part 'a': one page of the letter in name order, n = the letter's total.
 	 * performer_initial() is the expression of idx_performers_initial (010).
 	 */
@@ -129,6 +131,13 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	    "   FROM top_performers t JOIN performers p ON p.id = t.id"
 	    "  WHERE p.deleted_at IS NULL AND $1::text IS NULL"
 	    "  ORDER BY t.rank LIMIT 12)"
+	    " UNION ALL "
+	    "(SELECT 't', row_number() OVER (ORDER BY c.video_count DESC, c.name, c.id),"
+	    "   c.name, c.slug, c.profile_photo_url, c.video_count"
+	    "   FROM (SELECT p.id, p.name, p.slug, p.profile_photo_url, p.video_count FROM performers p"
+	    "          WHERE p.deleted_at IS NULL AND p.video_count > 0 AND $1::text IS NULL"
+	    "            AND NOT EXISTS (SELECT 1 FROM top_performers)"
+	    "          ORDER BY p.video_count DESC, p.name, p.id LIMIT 12) c)"
 	    " UNION ALL "
 	    "(SELECT 'a', count(*) OVER (), p.name, p.slug, p.profile_photo_url, p.video_count"
 	    "   FROM performers p"

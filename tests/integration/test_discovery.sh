@@ -169,6 +169,8 @@ done
 st=$(get "/performers")
 t_eq "performers: 200" "$st" 200
 if body_has 'Top performers' && body_has 'href="/performers?letter=a"'; then t_pass "performers: top list and letter index"; else t_fail "performers: top list and letter index" "missing"; fi
+# From the view, or from the live counters while the view has never been refreshed.
+if body_has 'class="performer-card"'; then t_pass "performers: top performers listed"; else t_fail "performers: top performers listed" "no performer card"; fi
 st=$(get "/performers?letter=q")
 t_eq "performers: letter=q 200" "$st" 200
 if body_has 'href="/performers/zz-disc-quillon"'; then t_pass "performers: letter lists its performers"; else t_fail "performers: letter lists its performers" "fixture missing"; fi
