@@ -151,6 +151,8 @@ t_eq "... and creates nothing" "$(sql "SELECT count(*) FROM users WHERE username
 code=$(post su6 "$A" /signup "csrf=$(csrf suf)" "email=x$N@example.com" "username=$(enc "$USERNAME")" "password=$(enc "$PW")")
 t_eq "a taken username is refused (422)" "$code" 422
 t_match "... saying so" "$(body su6)" 'That username is taken'
+code=$(post su7 "$A" /signup "csrf=$(csrf suf)" "email=y$N@example.com" "username=$(enc "${USERNAME^^}")" "password=$(enc "$PW")")
+t_eq "a username differing only in case is taken too" "$code" 422
 
 # ------------------------------------------------------------------ log in
 
