@@ -5,10 +5,8 @@
  * the same collection tiles alone.
  *
  * One SQL round trip each (DB_HOME, DB_COLLECTIONS: same columns).  The page is the same for every anonymous
- * visitor and cached publicly.  For a signed-in member issue 6 adds
- * "continue_row" ({"videos": [cards]}) to the context; the template shows
- * that row only when the key is present, so nothing here pretends to have
- * a member's history.
+ * visitor and cached publicly.  For a signed-in member a second statement
+ * adds the "Continue watching" row (pages/history.h).
  */
 #include "pages/pages.h"
 
@@ -20,6 +18,7 @@
 #include "db.h"
 #include "http.h"
 #include "pages/catalog_util.h"
+#include "pages/history.h"
 
 /* Columns of DB_HOME (db_stmts.c). */
 enum { H_KIND, H_ORD, H_SLUG, H_NAME, H_DESC, H_PRIMARY, H_ACCENT, H_THUMB, H_BANNER, H_COUNT, H_CARD };
@@ -80,6 +79,11 @@ page_home(struct app *app, struct request *req, struct response *resp)
 	    arena_printf(req->arena, "%s: films for adults from independent studios, in %zu collections.",
 	        name, json_array_size(rows[0])),
 	    "/", "website", first_thumb);
+	int status = history_continue(app, req, ctx);
+	if (status != 0) {
+		json_decref(ctx);
+		return status;
+	}
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	return resp_render(app, req, resp, "home", ctx) == 0 ? 0 : 500;
 }

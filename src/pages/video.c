@@ -9,9 +9,8 @@
  * are counted that way).  Unknown, unpublished and soft-deleted videos are
  * 404 (the first statement finds no row).
  *
- * The player area: "member" is false for everyone until the session module
- * (issue 6) sets req->member; the template then shows the player instead
- * of the join call to action.
+ * The player area: for an entitled member a third statement (DB_PLAYER,
+ * pages/playback.h) adds the player; everyone else gets the call to join.
  */
 #include "pages/pages.h"
 
@@ -23,6 +22,7 @@
 #include "db.h"
 #include "http.h"
 #include "pages/catalog_util.h"
+#include "pages/playback.h"
 #include "pages/view.h"
 
 /* Columns of DB_VIDEO (db_stmts.c). */
@@ -193,6 +193,11 @@ page_video(struct app *app, struct request *req, struct response *resp)
 		json_decref(actors);
 	json_object_set_new(ctx, "jsonld", json_string(cat_jsonld(a, ld)));
 	json_decref(ld);
+	int status = playback_player(app, req, resp, ctx, id);
+	if (status != 0) {
+		json_decref(ctx);
+		return status;
+	}
 
 	cat_page_meta(ctx, app, a, title, description, path, "video.other", poster);
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# test_browser.sh - the browser tests (tests/browser/run.mjs) in Debian's
-# Chromium, driven by playwright-core, against MARQUEE_TEST_URL.
+# test_browser.sh - the browser tests (tests/browser/run.mjs: the catalog
+# pages; e2e_member.mjs: a member's journey) in Debian's Chromium, driven by
+# playwright-core, against MARQUEE_TEST_URL.
 #
 # On a fresh machine it installs what is missing: the Debian packages
 # chromium and nodejs/npm (as root, through apt-get), and playwright-core at
@@ -50,4 +51,10 @@ fi
 
 rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
-cd "$SRC" && node "$DIR/run.mjs" "$SHOTS"
+cd "$SRC" || exit 1
+rc=0
+node "$DIR/run.mjs" "$SHOTS" || rc=1
+# A member's whole journey (issue 6): sign up, age gate, subscribe through
+# the payment simulator, play, resume, cancel, expire.
+node "$DIR/e2e_member.mjs" "$SHOTS" || rc=1
+exit $rc
