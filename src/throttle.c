@@ -24,7 +24,7 @@ struct limits {
 
 static const struct limits limits[THROTTLE__MAX] = {
 	[THROTTLE_LOGIN]  = {"login", 15 * 60, 5, 20, "failed log-in attempts"},
-	[THROTTLE_SIGNUP] = {"signup", 60 * 60, 0, 10, "sign-ups"},
+	[THROTTLE_SIGNUP] = {"signup", 60 * 60, 0, 20, "sign-ups"},
 };
 
 /* "login:acct:<hex BLAKE2b-128 of the lower-cased address>", or NULL. */

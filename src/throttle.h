@@ -13,7 +13,7 @@
  *    a forgotten caps lock; an online guesser gets 480 guesses a day.
  *  - log in, per address: 20 failures in 15 minutes.  Higher than per
  *    account because many people share an address (NAT, offices).
- *  - sign up, per address: 10 attempts an hour.  Nobody opens more
+ *  - sign up, per address: 20 attempts an hour.  Nobody opens more
  *    accounts than that; scripts opening thousands do.
  * nginx's limit_req (deploy/nginx/http.conf, zone marquee_auth) caps the
  * raw rate of these POSTs before they reach a worker at all.

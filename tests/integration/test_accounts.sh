@@ -294,6 +294,12 @@ sql "INSERT INTO login_attempts (key, count) VALUES ('login:ip:127.0.0.1', 20)
 req tf2 "$S/t2.jar" "$URL/login" >/dev/null
 t_eq "an address with 20 failures is throttled for every account" \
 	"$(post tl8 "$S/t2.jar" /login "csrf=$(csrf tf2)" "email=someone.$N@example.com" "password=whatever-password")" 429
+sql "INSERT INTO login_attempts (key, count) VALUES ('signup:ip:127.0.0.1', 20)
+	ON CONFLICT (key) DO UPDATE SET count = 20, window_start = now()" >/dev/null
+req tsf "$S/t2.jar" "$URL/signup" >/dev/null
+t_eq "an address with 20 sign-ups in the hour is throttled" \
+	"$(post ts "$S/t2.jar" /signup "csrf=$(csrf tsf)" "email=many.$N@example.com" "username=many$N" "password=$(enc "$PW")")" 429
+t_match "... saying so" "$(body ts)" 'too many sign-ups'
 sql "DELETE FROM login_attempts" >/dev/null
 t_ok "no e-mail address is kept in the throttling table" \
 	test "$(sql "SELECT count(*) FROM login_attempts WHERE key LIKE '%@%'")" = 0
