@@ -48,7 +48,9 @@ c() { curl -s --max-time 20 -b "$JAR" -c "$JAR" -b marquee_age=1 "$@"; }
 csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$1" | tail -n 1; }
 # admin ACTION QUERY: a simulator admin call; prints its JSON.
 admin() { curl -s --max-time 30 -X POST "$PAYSIM/admin/$1?$2"; }
-jfield() { python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1"; }
+# jfield KEY: a string or number member of the simulator's flat JSON answer
+# (sed, not python3: its start-up costs seconds on a loaded machine).
+jfield() { sed -n 's/.*"'"$1"'": "\{0,1\}\([^"\\,}]*\).*/\1/p'; }
 
 # ---------------------------------------------------------------- /join
 c -o "$TMP/join" "$URL/join"
