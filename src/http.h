@@ -241,6 +241,7 @@ struct response {
 	int                 head;          /* HEAD request: no body is sent */
 	struct request     *req;           /* set by http_serve, never NULL after it: for the access log */
 	struct arena       *arena;         /* set by http_serve */
+	const char         *form_action;   /* resp_form_action: one more CSP form-action origin, or NULL */
 };
 
 /* Once per worker.  resp_free releases the body buffer; resp_free(NULL) is a no-op. */
@@ -313,6 +314,15 @@ struct cookie_opts {
  */
 int resp_cookie(struct response *r, const char *name, const char *value,
     const struct cookie_opts *o);
+
+/*
+ * Let this page's forms lead to origin too (CSP form-action, which browsers
+ * also apply to the redirects a form submission follows: /join answers 303
+ * to the payment processor).  origin is "http(s)://host[:port]" and nothing
+ * else; it is copied.  Returns 0, or -1 (nothing changed, error logged) for
+ * anything else.
+ */
+int resp_form_action(struct response *r, const char *origin);
 
 /* Cache policy for this response; max_age is used with RESP_CACHE_PUBLIC. */
 void resp_cache(struct response *r, enum resp_cache c, int max_age);

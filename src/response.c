@@ -134,6 +134,7 @@ resp_reset(struct response *r)
 	r->head = 0;
 	r->req = NULL;
 	r->arena = NULL;
+	r->form_action = NULL;
 }
 
 /* ---------------------------------------------------------------- headers */
@@ -250,6 +251,27 @@ resp_cookie(struct response *r, const char *name, const char *value, const struc
 	    o->secure ? "; Secure" : "", samesite[o->same_site]);
 	push_header(r, "Set-Cookie", c);
 	r->cache = RESP_CACHE_PRIVATE;
+	return 0;
+}
+
+int
+resp_form_action(struct response *r, const char *origin)
+{
+	const char *p = origin;
+	if (strncmp(p, "https://", 8) == 0)
+		p += 8;
+	else if (strncmp(p, "http://", 7) == 0)
+		p += 7;
+	else
+		p = NULL;
+	size_t host = p ? strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") : 0;
+	size_t port = host && p[host] == ':' ? strspn(p + host + 1, "0123456789") : 0;
+	if (host == 0 || (p[host] == ':' && (port == 0 || port > 5)) ||
+	    p[host + (p[host] == ':' ? 1 + port : 0)] != '\0') {
+		log_error("resp_form_action: refusing \"%s\": not an http(s) origin", origin);
+		return -1;
+	}
+	r->form_action = arena_strdup(r->arena, origin);
 	return 0;
 }
 
@@ -510,7 +532,9 @@ resp_finish(struct request *req, struct response *r)
 	set_header(r, "X-Content-Type-Options", "nosniff");
 	set_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
 	if (r->content_type && strncmp(r->content_type, "text/html", 9) == 0) {
-		set_header(r, "Content-Security-Policy", RESP_CSP);
+		/* RESP_CSP ends with form-action: an extra origin joins its list. */
+		set_header(r, "Content-Security-Policy", r->form_action ?
+		    arena_printf(r->arena, "%s %s", RESP_CSP, r->form_action) : RESP_CSP);
 		set_header(r, "X-Frame-Options", "DENY");
 	}
 	set_header(r, "Rating", RESP_RTA);

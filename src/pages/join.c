@@ -52,6 +52,11 @@ page_join(struct app *app, struct request *req, struct response *resp)
 		json_object_set_new(ctx, "entitled", json_boolean(m->entitled));
 		json_object_set_new(ctx, "csrf", json_string(csrf_token(app, req, resp)));
 		resp_cache(resp, RESP_CACHE_PRIVATE, 0);
+		/* The form's POST is answered with a redirect to the processor: CSP form-action must allow it. */
+		const char *pu = app->cfg->processor_url, *host = strstr(pu, "://");
+		if (host != NULL)
+			resp_form_action(resp, arena_strndup(req->arena, pu, (size_t)(host + 3 - pu) +
+			    strcspn(host + 3, "/?#")));
 	}
 	return resp_render(app, req, resp, "join", ctx) == 0 ? 0 : 500;
 }

@@ -40,6 +40,18 @@ h_500(struct app *app, struct request *req, struct response *resp)
 	return 500;
 }
 
+/* A page whose form leads elsewhere (like /join to the processor); bad origins are refused. */
+static int
+h_form_action(struct app *app, struct request *req, struct response *resp)
+{
+	int bad = resp_form_action(resp, "javascript:x") + resp_form_action(resp, "https://a.test/pay") +
+	    resp_form_action(resp, "https://a.test:") + resp_form_action(resp, "https://a.test:123456") +
+	    resp_form_action(resp, "https://a b.test") + resp_form_action(resp, "https://a.test;script-src *") +
+	    resp_form_action(resp, "https://");
+	resp_text(resp, 200, "text/html; charset=utf-8", bad == -7 ? "refused" : "accepted");
+	return resp_form_action(resp, "http://127.0.0.1:9000") == 0 ? 0 : 500;
+}
+
 static int
 h_weird(struct app *app, struct request *req, struct response *resp)
 {
@@ -106,6 +118,7 @@ static const struct route table[] = {
 	{HTTP_M(HTTP_GET), "/down", AUTH_NONE, h_503, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/boom", AUTH_NONE, h_500, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/weird", AUTH_NONE, h_weird, NULL, 0, 0},
+	{HTTP_M(HTTP_GET), "/form-action", AUTH_NONE, h_form_action, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/cookie", AUTH_NONE, h_cookie, NULL, 0, 0},
 	{HTTP_M(HTTP_GET), "/json", AUTH_NONE, h_json, NULL, 0, 0},
 	{HTTP_M(HTTP_POST), "/redirect", AUTH_NONE, h_redirect, NULL, 0, 0},
@@ -429,9 +442,14 @@ test_helpers(void)
 	T_CHECK("internal route for nginx", SERVE("GET", "/internal", "MARQUEE_INTERNAL=1") == 200);
 	T_CHECK("member route 403", SERVE("GET", "/members") == 403 && body_has("403 Forbidden"));
 
+	T_CHECK("form-action: malformed origins refused", SERVE("GET", "/form-action") == 200 &&
+	    body_has("refused"));
+	T_CHECK("form-action: the origin joins the CSP's form-action",
+	    head_has("; form-action 'self' http://127.0.0.1:9000\r\n"));
+
 	resp_reset(&RESP);
 	T_CHECK("reset forgets headers and body", RESP.nheaders == 0 && RESP.body.len == 0 &&
-	    RESP.status == 200 && RESP.req == NULL);
+	    RESP.status == 200 && RESP.req == NULL && RESP.form_action == NULL);
 }
 
 static void
