@@ -148,7 +148,7 @@ const struct route routes_table[] = {
 	{HTTP_M(HTTP_GET), "/account", AUTH_NONE, page_account, account_page_params, ACCOUNT_PAGE__MAX, FORM},
 	{HTTP_M(HTTP_POST), "/account/delete", AUTH_MEMBER, page_account_delete,
 	    delete_params, DELETE__MAX, FORM},
-	{HTTP_M(HTTP_GET), "/account/history", AUTH_MEMBER, page_history, history_params, HISTORY__MAX, 0},
+	{HTTP_M(HTTP_GET), "/account/history", AUTH_NONE, page_history, history_params, HISTORY__MAX, 0},
 	{HTTP_M(HTTP_POST), "/account/history/clear", AUTH_MEMBER, page_history_clear,
 	    history_clear_params, HISTORY_CLEAR__MAX, 0},
 	{HTTP_M(HTTP_POST), "/account/history/remove", AUTH_MEMBER, page_history_remove,

@@ -4,9 +4,10 @@
  * /account/history/remove (one entry), POST /account/history/clear (all),
  * and the "Continue watching" row (history.h).
  *
- * Every page here is the member's own: AUTH_MEMBER routes, private
- * responses, each statement bound to the session's user id (an entry of
- * someone else's can be neither seen nor removed).  The POSTs check the
+ * Every page here is the member's own: private responses, each statement
+ * bound to the session's user id (an entry of someone else's can be neither
+ * seen nor removed).  The POSTs are AUTH_MEMBER routes; the page sends an
+ * anonymous visitor (an expired session) to log in and come back.  The POSTs check the
  * CSRF token first and answer 303 back to the history page (no-JS forms).
  * Progress is written by progress.c; pausing history is an account
  * preference (users.history_paused), shown here.
@@ -63,8 +64,8 @@ int
 page_history(struct app *app, struct request *req, struct response *resp)
 {
 	const struct member *m = sess_member(req);
-	if (m == NULL)
-		return 403;
+	if (m == NULL)    /* e.g. the session expired: log in and come back */
+		return resp_redirect(resp, 303, "/login?next=/account/history") ? 500 : 0;
 	long page = (long)req_num(req, HISTORY_PAGE, 1);
 	char offset[24];
 	snprintf(offset, sizeof offset, "%ld", (page - 1) * HISTORY_PER_PAGE);

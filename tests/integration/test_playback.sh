@@ -267,7 +267,8 @@ t_ok "history: lists the completed video" has "href=\"/videos/$SLUG2\""
 t_ok "history: a remove button per entry" has "name=\"video\" value=\"$VID\""
 t_match "history: private" "$(header Cache-Control)" 'private'
 HCSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$TMP/body" | head -n 1)
-t_eq "history: anonymous visitors are refused" "$(get /account/history -b "$AGE")" 403
+t_eq "history: anonymous visitors are sent to log in" \
+	"$(get /account/history -b "$AGE") $(header Location)" "303 /login?next=/account/history"
 t_eq "history: page 2 of one page is 404" "$(get "/account/history?page=2" -b "$MEMBER")" 404
 t_eq "history: page 0 is 400" "$(get "/account/history?page=0" -b "$MEMBER")" 400
 
