@@ -22,6 +22,9 @@ static const struct param test_echo_params[TEST_ECHO__MAX] = {
 	[TEST_ECHO_SORT]   = {"sort", PARAM_QUERY, V_ENUM("newest", "views"), 0},
 	[TEST_ECHO_COOKIE] = {"mq_test", PARAM_COOKIE, V_SLUG, 0},
 };
+static const struct param test_blob_params[TEST_BLOB__MAX] = {
+	[TEST_BLOB_BYTES] = {"bytes", PARAM_QUERY, V_INT(0, 1048576), 1},
+};
 #endif
 
 /* ---- pages ---- */
@@ -148,7 +151,7 @@ const struct route routes_table[] = {
 	{HTTP_M(HTTP_GET), "/account", AUTH_NONE, page_account, account_page_params, ACCOUNT_PAGE__MAX, FORM},
 	{HTTP_M(HTTP_POST), "/account/delete", AUTH_MEMBER, page_account_delete,
 	    delete_params, DELETE__MAX, FORM},
-	{HTTP_M(HTTP_GET), "/account/history", AUTH_NONE, page_history, history_params, HISTORY__MAX, 0},
+	{HTTP_M(HTTP_GET), "/account/history", AUTH_MEMBER, page_history, history_params, HISTORY__MAX, 0},
 	{HTTP_M(HTTP_POST), "/account/history/clear", AUTH_MEMBER, page_history_clear,
 	    history_clear_params, HISTORY_CLEAR__MAX, 0},
 	{HTTP_M(HTTP_POST), "/account/history/remove", AUTH_MEMBER, page_history_remove,
@@ -201,6 +204,8 @@ const struct route routes_table[] = {
 	    test_echo_params, TEST_ECHO__MAX, ROUTE_NO_AGE_GATE},
 	{HTTP_M(HTTP_GET), "/__test/sleep", AUTH_NONE, page_test_sleep,
 	    test_sleep_params, TEST_SLEEP__MAX, ROUTE_NO_AGE_GATE},
+	{HTTP_M(HTTP_GET), "/__test/blob", AUTH_NONE, page_test_blob,
+	    test_blob_params, TEST_BLOB__MAX, ROUTE_NO_AGE_GATE},
 #endif
 };
 const size_t routes_count = NELEM(routes_table);

@@ -5,10 +5,12 @@
  */
 #include "pages/pages.h"
 
+#include "arena.h"
 #include "http.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* GET /__test/sleep?ms=N: hold the worker, for the watchdog and drain tests. */
@@ -67,4 +69,22 @@ page_test_echo(struct app *app, struct request *req, struct response *resp)
 	    "cookies", pairs_json(&req->cookies), "fields", fields);
 	resp_cache(resp, RESP_CACHE_NONE, 0);
 	return resp_json(resp, 200, j);
+}
+
+/*
+ * GET /__test/blob?bytes=N: N bytes of fixed text with no database work,
+ * the benchmark's floor for the FastCGI hop (tests/bench/run).
+ */
+int
+page_test_blob(struct app *app, struct request *req, struct response *resp)
+{
+	size_t n = (size_t)req_num(req, TEST_BLOB_BYTES, 0);
+	char *s = arena_alloc(req->arena, n + 1);
+	memset(s, 'x', n);
+	for (size_t i = 79; i < n; i += 80)
+		s[i] = '\n';
+	s[n] = '\0';
+	resp_cache(resp, RESP_CACHE_NONE, 0);
+	resp_text(resp, 200, "text/html; charset=utf-8", s);
+	return 0;
 }
