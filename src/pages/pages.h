@@ -206,7 +206,7 @@ int page_subscription_cancel(struct app *app, struct request *req, struct respon
 
 /*
  * For the account page: set ctx.subscription to the member's newest
- * subscription {plan, status, amount, currency, period_start, period_end,
+ * subscription {plan, status, status_label, amount, currency, period_start, period_end,
  * next_billing?, canceled_on?, last4?, entitled, cancelable, canceled,
  * past_due, expired}, or null with ctx.no_subscription = true; the partial
  * templates/account-subscription.mustache renders it (it needs ctx.csrf).

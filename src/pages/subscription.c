@@ -20,6 +20,17 @@
 
 #include <string.h>
 
+static const char *
+status_label(const char *status)
+{
+	static const char *const labels[][2] = {{"active", "Active"}, {"past_due", "Payment failed"},
+	    {"canceled", "Canceled"}, {"expired", "Expired"}};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(status, labels[i][0]) == 0)
+			return labels[i][1];
+	return status;
+}
+
 int
 subscription_account_ctx(struct app *app, struct request *req, json_t *ctx)
 {
@@ -51,6 +62,7 @@ subscription_account_ctx(struct app *app, struct request *req, json_t *ctx)
 		json_object_set_new(s, "canceled_on", json_string(PQgetvalue(r, 0, 7)));
 	if (!PQgetisnull(r, 0, 8))
 		json_object_set_new(s, "last4", json_string(PQgetvalue(r, 0, 8)));
+	json_object_set_new(s, "status_label", json_string(status_label(status)));
 	json_object_set_new(s, "past_due", json_boolean(strcmp(status, "past_due") == 0));
 	json_object_set_new(s, "expired", json_boolean(strcmp(status, "expired") == 0));
 	json_object_set_new(ctx, "subscription", s);
