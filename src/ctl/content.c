@@ -8,6 +8,7 @@
  *   feature VIDEO [--off]               videos.is_featured
  *   set-collection-featured COLL VIDEO|--none
  *   refresh                             REFRESH MATERIALIZED VIEW CONCURRENTLY
+ *   maintain                            the periodic job: fold views, refresh
  *
  * The database enforces the rules (the deferred 2257 trigger of migration
  * 003, the counters of 002, ON DELETE RESTRICT); these commands check first
@@ -517,7 +518,25 @@ out:
 	return rc;
 }
 
-/* ------------------------------------------------------------ refresh */
+/* ------------------------------------------------------------ refresh, maintain */
+
+/* Refresh top_performers and say how many rows it holds.  0 or -1. */
+static int
+refresh_top(PGconn *c)
+{
+	int rc = -1;
+	/* CONCURRENTLY: readers keep the old rows until the new ones are in
+	 * (needs the unique index on top_performers(id) of migration 004). */
+	if (ctl_exec(c, "REFRESH MATERIALIZED VIEW CONCURRENTLY top_performers", 0, NULL) == 0) {
+		PGresult *r = ctl_query(c, "SELECT count(*) FROM top_performers", 0, NULL);
+		if (r != NULL) {
+			printf("top_performers refreshed: %s rows\n", PQgetvalue(r, 0, 0));
+			rc = 0;
+		}
+		PQclear(r);
+	}
+	return rc;
+}
 
 int
 ctl_refresh(int argc, char **argv)
@@ -529,16 +548,33 @@ ctl_refresh(int argc, char **argv)
 	PGconn *c = ctl_db_open();
 	if (c == NULL)
 		return 1;
+	int rc = refresh_top(c) == 0 ? 0 : 1;
+	PQfinish(c);
+	return rc;
+}
+
+/*
+ * The periodic job (deploy/systemd/marquee-maintain.timer; deploy/local runs
+ * it every minute): fold the page views the workers appended to
+ * video_view_events into videos.view_count (migration 008), then refresh
+ * top_performers.  Safe to run concurrently with itself and with the site.
+ */
+int
+ctl_maintain(int argc, char **argv)
+{
+	if (argc != 1) {
+		fprintf(stderr, "usage: marqueectl maintain\n");
+		return 2;
+	}
+	PGconn *c = ctl_db_open();
+	if (c == NULL)
+		return 1;
 	int rc = 1;
-	/* CONCURRENTLY: readers keep the old rows until the new ones are in
-	 * (needs the unique index on top_performers(id) of migration 004). */
-	if (ctl_exec(c, "REFRESH MATERIALIZED VIEW CONCURRENTLY top_performers", 0, NULL) == 0) {
-		PGresult *r = ctl_query(c, "SELECT count(*) FROM top_performers", 0, NULL);
-		if (r != NULL) {
-			printf("top_performers refreshed: %s rows\n", PQgetvalue(r, 0, 0));
-			rc = 0;
-		}
+	PGresult *r = ctl_query(c, "SELECT marquee_flush_video_views()", 0, NULL);
+	if (r != NULL) {
+		printf("views folded: %s\n", PQgetvalue(r, 0, 0));
 		PQclear(r);
+		rc = refresh_top(c) == 0 ? 0 : 1;
 	}
 	PQfinish(c);
 	return rc;

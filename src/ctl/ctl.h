@@ -31,6 +31,7 @@ int ctl_purge(int argc, char **argv);
 int ctl_feature(int argc, char **argv);
 int ctl_set_collection_featured(int argc, char **argv);
 int ctl_refresh(int argc, char **argv);
+int ctl_maintain(int argc, char **argv);
 int ctl_user(int argc, char **argv);
 int ctl_backup(int argc, char **argv);
 /* `restore FILE` (backup.c), reached through ctl_restore (content.c). */

@@ -51,6 +51,7 @@ static const struct {
 	{"feature", ctl_feature, "feature VIDEO_SLUG [--off]     mark a video featured (or not)"},
 	{"set-collection-featured", ctl_set_collection_featured, "set-collection-featured COLLECTION VIDEO|--none  a collection's featured video"},
 	{"refresh", ctl_refresh, "refresh                        refresh the top_performers view (concurrently)"},
+	{"maintain", ctl_maintain, "maintain                       periodic job: fold page views into view counts, refresh top_performers"},
 	{"user",    ctl_user,    "user list|show|disable|enable|grant-comp|verify-age ...  manage members"},
 	{"backup",  ctl_backup,  "backup FILE                    pg_dump -Fc of the database to FILE"},
 };
