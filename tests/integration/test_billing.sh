@@ -191,7 +191,7 @@ t_eq "newer renewal after expiry: still expired (terminal)" "$(entitled)" f
 # ---------------------------------------------------------------- refund and chargeback
 # Raw events for a fresh subscription of the same member (the simulator
 # signs them): sale, then refund -> access revoked at once.
-now=$(date +%s)
+now=$(($(date +%s) - 5)) # in the past: the refund's time is already over when the test reads it
 ev() { # ev ID TYPE CREATED SUB_ID [LAST4]
 	printf '{"id":"%s","type":"%s","created":%s,"subscription":{"id":"%s","member":"%s","reference":"r","plan":"annual","amount":"149.99","currency":"USD","period_start":%s,"period_end":%s,"payment_token":"tok_t","last4":"%s"}}' \
 		"$1" "$2" "$3" "$4" "$USER_ID" "$now" $((now + 365 * 86400)) "${5:-1111}"
