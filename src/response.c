@@ -293,10 +293,25 @@ resp_text(struct response *r, int status, const char *content_type, const char *
 	buf_puts(&r->body, text);
 }
 
+/*
+ * '<', '>' and '&' leave as \u escapes (they only occur inside JSON strings,
+ * so the JSON means the same): an answer that a browser sniffs, or a page
+ * pastes into its HTML, cannot open markup with stored text.
+ */
 static int
 dump_cb(const char *p, size_t n, void *ud)
 {
-	buf_append(ud, p, n);
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *esc = p[i] == '<' ? "\\u003c" : p[i] == '>' ? "\\u003e" :
+		    p[i] == '&' ? "\\u0026" : NULL;
+		if (esc) {
+			buf_append(ud, p + from, i - from);
+			buf_puts(ud, esc);
+			from = i + 1;
+		}
+	}
+	buf_append(ud, p + from, n - from);
 	return 0;
 }
 

@@ -27,7 +27,6 @@ if [ -z "$URL" ] || [ -z "$DB" ]; then
 	t_skip "accounts" "MARQUEE_TEST_URL or MARQUEE_DATABASE_URL is not set"
 	exit 0
 fi
-HOST=${URL#http://}
 S=$(mktemp -d /tmp/marquee-accounts-test.XXXXXX)
 trap 'rm -rf "$S"' EXIT
 N=$$-$RANDOM
@@ -143,6 +142,7 @@ t_eq "sign up redirects" "$code" 303
 t_match "... to log in" "$(hdr Location su4)" '^/login\?created=1'
 t_eq "the account exists, with the username as typed" \
 	"$(sql "SELECT username FROM users WHERE email = '$(printf '%s' "$EMAIL" | sed "s/'/''/g")'")" "$USERNAME"
+# shellcheck disable=SC2016  # the $ are the hash format's, not the shell's
 t_match "the password is stored as an Argon2id hash" \
 	"$(sql "SELECT password_hash FROM users WHERE lower(email) = lower('$(printf '%s' "$EMAIL" | sed "s/'/''/g")')")" '^\$argon2id\$v=19\$m=65536,t=2,p=1\$'
 code=$(post su5 "$A" /signup "csrf=$(csrf suf)" "email=$(enc "${EMAIL^^}")" "username=other$N" "password=$(enc "another password $N")")
@@ -164,6 +164,9 @@ t_eq "unknown e-mail gets the same status" "$code2" "$code"
 alert() { grep -o '<p class="form-alert"[^>]*>[^<]*</p>' "$S/$1.b"; }
 t_eq "... and the same message" "$(alert lunk)" "$(alert lbad)"
 t_match "the message does not say which part was wrong" "$(alert lbad)" 'The e-mail address or the password is wrong'
+post lhtml "$A" /login "csrf=$(csrf lif)" "email=$(enc "<script>alert(1)</script>'--@x.example")" "password=x" >/dev/null
+t_match "HTML typed into the login form comes back escaped" "$(body lhtml)" 'value="&lt;script&gt;alert\(1\)&lt;/script&gt;'
+t_ok "... never raw" sh -c "! grep -q '<script>alert' '$S/lhtml.b'"
 t_eq "login without the CSRF cookie is 403" \
 	"$(req lnojar - -b marquee_age=1 -H "Origin: $URL" --data "csrf=$(csrf lif)&email=x@example.com&password=x" "$URL/login")" 403
 
@@ -336,7 +339,9 @@ if [ -z "$SECRET" ] && [ -w "$CONF" ]; then
 	SECRET=$(openssl rand -hex 32)
 	sed -i "s/^age_verification_secret[[:space:]]*=.*/age_verification_secret = $SECRET/" "$CONF"
 	grep -q '^age_verification_secret = ' "$CONF" || printf 'age_verification_secret = %s\n' "$SECRET" >>"$CONF"
-	stack_app_stop && stack_app_start && stack_wait_healthy 20 || t_fail "app restarted with an age-verification secret"
+	if ! { stack_app_stop && stack_app_start && stack_wait_healthy 20; }; then
+		t_fail "app restarted with an age-verification secret"
+	fi
 fi
 # sign BODY [T]: the Marquee-Signature header value.
 sign() {
