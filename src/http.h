@@ -330,8 +330,19 @@ void resp_cache(struct response *r, enum resp_cache c, int max_age);
 /* Body from text (copied); content_type e.g. "text/plain; charset=utf-8". */
 void resp_text(struct response *r, int status, const char *content_type, const char *text);
 
-/* JSON body (compact); steals the reference to j.  Returns 0, or 500 if j is NULL. */
+/*
+ * JSON body (compact, escaped as json_dump_safe() does); steals the
+ * reference to j.  Returns 0, or 500 if j is NULL.
+ */
 int resp_json(struct response *r, int status, json_t *j);
+
+/*
+ * Append j (borrowed) to out as compact JSON in which '<', '>', '&', U+2028
+ * and U+2029 are written as \u escapes: the same JSON, and safe inside a
+ * page's <script> element (no "</script" or "<!--") or in an answer a
+ * browser might sniff as HTML.
+ */
+void json_dump_safe(struct buf *out, const json_t *j);
 
 /*
  * Redirect to a local path (valid_local_path) or an absolute http(s) URL.

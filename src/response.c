@@ -293,26 +293,52 @@ resp_text(struct response *r, int status, const char *content_type, const char *
 	buf_puts(&r->body, text);
 }
 
-/*
- * '<', '>' and '&' leave as \u escapes (they only occur inside JSON strings,
- * so the JSON means the same): an answer that a browser sniffs, or a page
- * pastes into its HTML, cannot open markup with stored text.
- */
-static int
-dump_cb(const char *p, size_t n, void *ud)
+/* Append len bytes of JSON text to out with the escapes json_dump_safe() promises. */
+static void
+json_escape_html(struct buf *out, const char *j, size_t len)
 {
 	size_t from = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *esc = p[i] == '<' ? "\\u003c" : p[i] == '>' ? "\\u003e" :
-		    p[i] == '&' ? "\\u0026" : NULL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)j[i];
+		const char *esc = NULL;
+		size_t skip = 1;
+		if (c == '<')
+			esc = "\\u003c";
+		else if (c == '>')
+			esc = "\\u003e";
+		else if (c == '&')
+			esc = "\\u0026";
+		else if (c == 0xe2 && i + 2 < len && (unsigned char)j[i + 1] == 0x80 &&
+		    ((unsigned char)j[i + 2] == 0xa8 || (unsigned char)j[i + 2] == 0xa9)) {
+			/* U+2028/U+2029 end a line in older JavaScript parsers. */
+			esc = (unsigned char)j[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+			skip = 3;
+		}
 		if (esc) {
-			buf_append(ud, p + from, i - from);
-			buf_puts(ud, esc);
+			buf_append(out, j + from, i - from);
+			buf_puts(out, esc);
+			i += skip - 1;
 			from = i + 1;
 		}
 	}
-	buf_append(ud, p + from, n - from);
+	buf_append(out, j + from, len - from);
+}
+
+static int
+dump_cb(const char *p, size_t n, void *ud)
+{
+	buf_append(ud, p, n);
 	return 0;
+}
+
+void
+json_dump_safe(struct buf *out, const json_t *j)
+{
+	/* Whole text first: an escape must not depend on where jansson cuts its chunks. */
+	struct buf raw = BUF_INIT;
+	json_dump_callback(j, dump_cb, &raw, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_escape_html(out, raw.data ? raw.data : "", raw.len);
+	buf_free(&raw);
 }
 
 int
@@ -321,7 +347,7 @@ resp_json(struct response *r, int status, json_t *j)
 	if (j == NULL)
 		return 500;
 	buf_reset(&r->body);
-	json_dump_callback(j, dump_cb, &r->body, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_dump_safe(&r->body, j);
 	json_decref(j);
 	r->status = status;
 	r->content_type = "application/json";

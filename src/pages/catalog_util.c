@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "http.h"
 
 /* ---------------------------------------------------------------- colours */
 
@@ -173,51 +174,12 @@ cat_safe_src(const char *s, size_t len)
 
 /* ---------------------------------------------------------------- JSON-LD */
 
-void
-cat_jsonld_escape(struct buf *out, const char *j, size_t len)
-{
-	size_t from = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)j[i];
-		const char *esc = NULL;
-		size_t skip = 1;
-		if (c == '<')
-			esc = "\\u003c";
-		else if (c == '>')
-			esc = "\\u003e";
-		else if (c == '&')
-			esc = "\\u0026";
-		else if (c == 0xe2 && i + 2 < len && (unsigned char)j[i + 1] == 0x80 &&
-		    ((unsigned char)j[i + 2] == 0xa8 || (unsigned char)j[i + 2] == 0xa9)) {
-			/* U+2028/U+2029 end a line in older JavaScript parsers. */
-			esc = (unsigned char)j[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
-			skip = 3;
-		}
-		if (esc) {
-			buf_append(out, j + from, i - from);
-			buf_puts(out, esc);
-			i += skip - 1;
-			from = i + 1;
-		}
-	}
-	buf_append(out, j + from, len - from);
-}
-
-static int
-dump_to_buf(const char *p, size_t n, void *ud)
-{
-	buf_append(ud, p, n);
-	return 0;
-}
-
 char *
 cat_jsonld(struct arena *a, json_t *obj)
 {
-	struct buf raw = BUF_INIT, esc = BUF_INIT;
-	json_dump_callback(obj, dump_to_buf, &raw, JSON_COMPACT | JSON_ENCODE_ANY);
-	cat_jsonld_escape(&esc, raw.data ? raw.data : "", raw.len);
+	struct buf esc = BUF_INIT;
+	json_dump_safe(&esc, obj);
 	char *s = arena_memdup(a, esc.data ? esc.data : "", esc.len + 1);
-	buf_free(&raw);
 	buf_free(&esc);
 	return s;
 }

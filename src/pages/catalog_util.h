@@ -81,14 +81,10 @@ int cat_safe_src(const char *s, size_t len);
 
 /*
  * Serialise obj (borrowed) as compact JSON safe inside
- * <script type="application/ld+json">: '<', '>', '&', U+2028 and U+2029 are
- * written as \u escapes, so no "</script" or "<!--" can appear and the text
- * is still the same JSON.  Returns a NUL-terminated string in the arena.
+ * <script type="application/ld+json"> (json_dump_safe(), http.h).  Returns
+ * a NUL-terminated string in the arena.
  */
 char *cat_jsonld(struct arena *a, json_t *obj);
-
-/* The escaping step alone: append json text (len bytes) to out, escaped as above. */
-void cat_jsonld_escape(struct buf *out, const char *json, size_t len);
 
 /* ---------------------------------------------------------------- text[] */
 

@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "http.h"
 #include "pages/catalog_util.h"
 #include "pages/view.h"
 #include "t.h"
@@ -106,11 +107,13 @@ static void
 test_jsonld(struct arena *a)
 {
 	struct buf b = BUF_INIT;
-	const char *in = "{\"name\":\"</script><!-- a & b \xe2\x80\xa8 \xe2\x80\xa9 \xe2\x80\xa6\"}";
-	cat_jsonld_escape(&b, in, strlen(in));
+	json_t *in = json_pack("{s:s}", "name", "</script><!-- a & b \xe2\x80\xa8 \xe2\x80\xa9 \xe2\x80\xa6");
+	json_dump_safe(&b, in);
+	buf_putc(&b, '\0');
 	T_STREQ("jsonld: escaped", b.data,
 	    "{\"name\":\"\\u003c/script\\u003e\\u003c!-- a \\u0026 b \\u2028 \\u2029 \xe2\x80\xa6\"}");
 	buf_free(&b);
+	json_decref(in);
 
 	json_t *o = json_pack("{s:s}", "name", "Rock & Roll </script> \"Uncut\" \xe2\x80\xa8");
 	char *s = cat_jsonld(a, o);
