@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "sandbox.h"
 #include "util.h"
 
 #ifndef MARQUEE_DATADIR
@@ -49,6 +50,7 @@ enum cfg_key {
 	CFG_DEV_MODE,
 	CFG_CUSTODIAN_OF_RECORDS,
 	CFG_RESPAWN_BACKOFF_MAX,
+	CFG_SANDBOX,
 	CFG_SESSION_IDLE_TIMEOUT,
 	CFG_SESSION_MAX_AGE,
 	CFG_SECRET_KEY,
@@ -84,6 +86,13 @@ static const char *const log_level_names[LOG__MAX + 1] = {
 	[LOG_WARN]  = "warn",
 	[LOG_ERROR] = "error",
 	[LOG__MAX]  = NULL,
+};
+
+static const char *const sandbox_names[SANDBOX__MAX + 1] = {
+	[SANDBOX_ENFORCE] = "enforce",
+	[SANDBOX_LOG]     = "log",
+	[SANDBOX_OFF]     = "off",
+	[SANDBOX__MAX]    = NULL,
 };
 
 static const char *
@@ -181,6 +190,8 @@ static const struct cfg_keydef keys[CFG__MAX] = {
 	    NULL, NULL, OFF(custodian_of_records)},
 	[CFG_RESPAWN_BACKOFF_MAX] = {"respawn_backoff_max", CFG_DURATION, "5", 1, 300,
 	    NULL, NULL, OFF(respawn_backoff_max)},
+	[CFG_SANDBOX] = {"sandbox", CFG_ENUM, "enforce", 0, 0,
+	    sandbox_names, NULL, OFF(sandbox)},
 	/* 10 minutes .. 90 days; default 7 days: an idle week is a forgotten device. */
 	[CFG_SESSION_IDLE_TIMEOUT] = {"session_idle_timeout", CFG_DURATION, "604800", 600, 7776000,
 	    NULL, NULL, OFF(session_idle_timeout)},

@@ -27,6 +27,7 @@
 #include "fcgi_io.h"
 #include "http.h"
 #include "log.h"
+#include "sandbox.h"
 
 /* A response buffer that once grew beyond this is shrunk back after the request. */
 #define OUT_KEEP (256 * 1024)
@@ -187,7 +188,16 @@ worker_run(struct app *app, struct worker_slot *slot, int listen_fd, pid_t maste
 	long max = app->cfg->max_requests;
 	unsigned long long served = 0;
 
+	/*
+	 * Confined from here on: start-up is over (templates compiled, stop_fd
+	 * open), PostgreSQL is connected lazily within the filter's allowances.
+	 * Fail closed: a worker that cannot be confined does not serve.
+	 */
 	int rc = 0;
+	if (sandbox_apply((enum sandbox_mode)app->cfg->sandbox) < 0) {
+		rc = 1;
+		stopping = 1;
+	}
 	atomic_store(&slot->state, WORKER_IDLE);
 	while (!stopping && served < (unsigned long long)max) {
 		if (fcgi_io_accept(io) < 0) {

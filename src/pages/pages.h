@@ -225,6 +225,7 @@ enum test_sleep_param { TEST_SLEEP_MS, TEST_SLEEP__MAX };
 enum test_echo_param { TEST_ECHO_NAME, TEST_ECHO_N, TEST_ECHO_SORT, TEST_ECHO_COOKIE, TEST_ECHO__MAX };
 int page_test_sleep(struct app *app, struct request *req, struct response *resp);
 int page_test_crash(struct app *app, struct request *req, struct response *resp);
+int page_test_forbidden_syscall(struct app *app, struct request *req, struct response *resp);
 int page_test_echo(struct app *app, struct request *req, struct response *resp);
 enum test_blob_param { TEST_BLOB_BYTES, TEST_BLOB__MAX };
 int page_test_blob(struct app *app, struct request *req, struct response *resp);

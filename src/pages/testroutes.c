@@ -5,11 +5,17 @@
  */
 #include "pages/pages.h"
 
+#include "app.h"
+#include "config.h"
 #include "arena.h"
 #include "http.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,6 +29,26 @@ page_test_sleep(struct app *app, struct request *req, struct response *resp)
 		;
 	resp_cache(resp, RESP_CACHE_NONE, 0);
 	resp_text(resp, 200, "text/plain; charset=utf-8", "slept\n");
+	return 0;
+}
+
+/*
+ * GET /__test/forbidden-syscall: a system call outside the workers' seccomp
+ * allow-list (ptrace; harmless unconfined: peeking at pid 1 fails).  With
+ * sandbox = enforce the kernel kills the worker (SIGSYS) before it answers;
+ * otherwise the answer says why it could run (tests/integration/test_hardening.sh).
+ */
+int
+page_test_forbidden_syscall(struct app *app, struct request *req, struct response *resp)
+{
+	long rc = syscall(SYS_ptrace, PTRACE_PEEKDATA, 1L, 0L, 0L);
+#ifdef MARQUEE_SECCOMP
+	const char *why = app->cfg->sandbox == SANDBOX_OFF ? "sandbox=off" : "sandbox=log";
+#else
+	const char *why = "built without seccomp";
+#endif
+	resp_cache(resp, RESP_CACHE_NONE, 0);
+	resp_text(resp, 200, "text/plain; charset=utf-8", rc == -1 ? why : "ptrace succeeded");
 	return 0;
 }
 

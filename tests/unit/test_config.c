@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "sandbox.h"
 #include "log.h"
 #include "t.h"
 
@@ -42,6 +43,7 @@ test_defaults(void)
 	T_CHECK("default dev_mode", c.dev_mode == 0);
 	T_STREQ("default custodian", c.custodian_of_records, "");
 	T_CHECK("default respawn_backoff_max", c.respawn_backoff_max == 5);
+	T_CHECK("default sandbox is enforce", c.sandbox == SANDBOX_ENFORCE);
 	T_CHECK("default templates_dir ends in /templates",
 	    strlen(c.templates_dir) > 10 &&
 	    strcmp(c.templates_dir + strlen(c.templates_dir) - 10, "/templates") == 0);
@@ -113,6 +115,11 @@ test_errors(void)
 	T_CHECK("bad enum fails", parse(&c, "log_level = loud\n") == -1);
 	T_STREQ("bad enum message", err,
 	    "marquee.conf:1: log_level: must be one of debug, info, warn, error");
+	config_free(&c);
+	T_CHECK("sandbox = log", parse(&c, "sandbox = log\n") == 0 && c.sandbox == SANDBOX_LOG);
+	config_free(&c);
+	T_CHECK("bad sandbox fails", parse(&c, "sandbox = strict\n") == -1);
+	T_STREQ("bad sandbox message", err, "marquee.conf:1: sandbox: must be one of enforce, log, off");
 	config_free(&c);
 	T_CHECK("empty database_url fails", parse(&c, "database_url =\n") == -1);
 	T_STREQ("empty message", err, "marquee.conf:1: database_url: must not be empty");
