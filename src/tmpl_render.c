@@ -207,18 +207,63 @@ put_escaped(struct buf *b, const char *s, size_t n)
 	b->data[b->len] = '\0';
 }
 
-/* The shortest decimal form that reads back as the same double: 1.1, not
- * 1.1000000000000001 (what the spec expects). */
+/*
+ * A real as JavaScript's Number#toString writes it (what mustache.js, the
+ * spec's reference, prints): the shortest digits that read back as the same
+ * double (1.1, not 1.1000000000000001), in plain notation when
+ * 1e-7 <= |v| < 1e21 (10.0 -> "10", 1e-5 -> "0.00001"), else as
+ * d.ddde+N / e-N (1e+100, 1.5e-7).  NaN and infinities cannot come from
+ * JSON.
+ */
 static void
 put_real(struct buf *b, double v)
 {
 	char tmp[40];
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+	int prec = 1;
+	for (; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
 		if (strtod(tmp, NULL) == v)
 			break;
 	}
-	buf_puts(b, tmp);
+	if (prec > 17)
+		prec = 17;
+	/* tmp is [-]d[.ddd]e(+|-)XX: gather the digits and the exponent. */
+	const char *p = tmp;
+	if (*p == '-') {
+		buf_putc(b, '-');
+		p++;
+	}
+	char d[24];
+	int k = 0;
+	for (; *p && *p != 'e'; p++)
+		if (*p != '.')
+			d[k++] = *p;
+	int n = atoi(p + 1) + 1;   /* v = 0.d * 10^n */
+	if (k == 1 && d[0] == '0') {
+		buf_putc(b, '0');
+		return;
+	}
+	if (n >= k && n <= 21) {
+		buf_append(b, d, (size_t)k);
+		for (int i = k; i < n; i++)
+			buf_putc(b, '0');
+	} else if (n > 0 && n <= 21) {
+		buf_append(b, d, (size_t)n);
+		buf_putc(b, '.');
+		buf_append(b, d + n, (size_t)(k - n));
+	} else if (n > -6 && n <= 0) {
+		buf_puts(b, "0.");
+		for (int i = n; i < 0; i++)
+			buf_putc(b, '0');
+		buf_append(b, d, (size_t)k);
+	} else {
+		buf_putc(b, d[0]);
+		if (k > 1) {
+			buf_putc(b, '.');
+			buf_append(b, d + 1, (size_t)(k - 1));
+		}
+		buf_printf(b, "e%c%d", n - 1 < 0 ? '-' : '+', n - 1 < 0 ? 1 - n : n - 1);
+	}
 }
 
 static const char digits2[201] =

@@ -140,7 +140,16 @@ test_numbers(void)
 	T_STREQ("real 0.1+0.2", render("{{x}}", "{\"x\":0.30000000000000004}"),
 	        "0.30000000000000004");
 	T_STREQ("real 1.0", render("{{x}}", "{\"x\":1.0}"), "1");
-	T_STREQ("real small", render("{{x}}", "{\"x\":1.5e-7}"), "1.5e-07");
+	T_STREQ("real small", render("{{x}}", "{\"x\":1.5e-7}"), "1.5e-7");
+	T_STREQ("real 10.0 plain", render("{{x}}", "{\"x\":10.0}"), "10");
+	T_STREQ("real 1e3 plain", render("{{x}}", "{\"x\":1e3}"), "1000");
+	T_STREQ("real 1e-5 plain", render("{{x}}", "{\"x\":1e-5}"), "0.00001");
+	T_STREQ("real 1e-7 exponent", render("{{x}}", "{\"x\":1e-7}"), "1e-7");
+	T_STREQ("real 123.456", render("{{x}}", "{\"x\":123.456}"), "123.456");
+	T_STREQ("real -2.5e-3", render("{{x}}", "{\"x\":-2.5e-3}"), "-0.0025");
+	T_STREQ("real 1e20 plain", render("{{x}}", "{\"x\":1e20}"), "100000000000000000000");
+	T_STREQ("real 1e21 exponent", render("{{x}}", "{\"x\":1e21}"), "1e+21");
+	T_STREQ("real 1.5e300", render("{{x}}", "{\"x\":1.5e300}"), "1.5e+300");
 	T_STREQ("integers", render("{{a}} {{b}} {{c}} {{d}} {{e}}",
 	                           "{\"a\":0,\"b\":-5,\"c\":10,\"d\":99,\"e\":100}"),
 	        "0 -5 10 99 100");
