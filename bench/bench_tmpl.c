@@ -49,7 +49,10 @@ main(int argc, char **argv)
 	}
 
 	struct buf out = BUF_INIT;
-	tmpl_render(s, "page", ctx, &out);  /* warm up, size the buffer */
+	if (tmpl_render(s, "page", ctx, &out) != 0) {   /* warm up, size the buffer */
+		fprintf(stderr, "bench_tmpl: rendering %s failed\n", argv[1]);
+		return 1;
+	}
 	size_t size = out.len;
 
 	double best_cpu = 1e9, best_wall = 1e9;
