@@ -172,6 +172,12 @@ cat_safe_src(const char *s, size_t len)
 	return cat_safe_url(s, len);
 }
 
+const char *
+cat_src_or_null(const char *s)
+{
+	return s && *s && cat_safe_src(s, strlen(s)) ? s : NULL;
+}
+
 /* ---------------------------------------------------------------- JSON-LD */
 
 char *

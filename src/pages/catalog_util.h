@@ -77,6 +77,9 @@ int cat_safe_url(const char *s, size_t len);
  */
 int cat_safe_src(const char *s, size_t len);
 
+/* s when it is a non-empty cat_safe_src image source, else NULL (s may be NULL). */
+const char *cat_src_or_null(const char *s);
+
 /* ---------------------------------------------------------------- JSON-LD */
 
 /*

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "db.h"
 #include "http.h"
+#include "pages/catalog_util.h"
 #include "pages/pager.h"
 
 #include <stdio.h>
@@ -56,7 +57,7 @@ performer_card(PGresult *r, int i)
 	const char *photo = PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4);
 	return json_pack("{s:s, s:s, s:s?, s:I}",
 	    "name", PQgetvalue(r, i, 2), "slug", PQgetvalue(r, i, 3),
-	    "photo", photo && *photo ? photo : NULL,
+	    "photo", cat_src_or_null(photo),
 	    "video_count", (json_int_t)strtoll(PQgetvalue(r, i, 5), NULL, 10));
 }
 

@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "db.h"
 #include "http.h"
+#include "pages/catalog_util.h"
 #include "pages/pager.h"
 #include "valid.h"
 
@@ -148,13 +149,13 @@ page_search(struct app *app, struct request *req, struct response *resp)
 			json_array_append_new(videos, json_pack("{s:s, s:s, s:s, s:s?, s:o*}",
 			    "slug", slug, "title_html", marked_html(req->arena, label),
 			    "snippet_html", marked_html(req->arena, snippet ? snippet : ""),
-			    "image", image && *image ? image : NULL, "duration", duration_text(n)));
+			    "image", cat_src_or_null(image), "duration", duration_text(n)));
 			break;
 		case 'p':
 			json_array_append_new(performers, json_pack("{s:s, s:s, s:s, s:s?, s:I}",
 			    "slug", slug, "name_html", marked_html(req->arena, label),
 			    "snippet_html", marked_html(req->arena, snippet ? snippet : ""),
-			    "image", image && *image ? image : NULL,
+			    "image", cat_src_or_null(image),
 			    "video_count", (json_int_t)(n ? strtoll(n, NULL, 10) : 0)));
 			break;
 		case 'n':

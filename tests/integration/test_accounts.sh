@@ -322,6 +322,14 @@ if [ -n "$VIDEO" ]; then
 	t_ok "... and no stills or posters" sh -c "! grep -Eq '<img|poster=' '$S/jv.b'"
 	t_eq "home page in a verify jurisdiction" "$(req jvh - -b marquee_age=1 -H 'X-Geo-Country: XV' "$URL/")" 200
 	t_ok "... shows no images" sh -c "! grep -q '<img' '$S/jvh.b'"
+	# Every listing in a verify jurisdiction: performers (top and A-Z), search.
+	word=$(sql "SELECT lower(substring(title from '[A-Za-z]{4,}')) FROM videos WHERE slug = '$VIDEO'")
+	letter=$(sql "SELECT lower(left(name, 1)) FROM performers WHERE deleted_at IS NULL AND name ~ '^[A-Za-z]' LIMIT 1")
+	for p in /performers "/performers?letter=${letter:-a}" "/search?q=${word:-video}"; do
+		t_eq "verify jurisdiction: $p is served" "$(req jl - -b marquee_age=1 -H 'X-Geo-Country: XV' "$URL$p")" 200
+		t_ok "... with no pictures" sh -c "! grep -q '<img' '$S/jl.b'"
+	done
+	t_ok "... and no description snippets in search" sh -c "! tr -d '\\n' <'$S/jl.b' | grep -q '</h3>[[:space:]]*<p>'"
 	req jr - -b marquee_age=1 -H 'X-Geo-Country: XV' -H 'X-Geo-Region: R1' "$URL/videos/$VIDEO" >/dev/null
 	t_ok "a region rule overrides its country's" sh -c "! grep -q 'restricted-notice' '$S/jr.b'"
 	req jn - -b marquee_age=1 "$URL/videos/$VIDEO" >/dev/null

@@ -100,6 +100,10 @@ test_urls(void)
 	T_CHECK("src: relative refused", !cat_safe_src(U("media/a.jpg")));
 	T_CHECK("src: javascript refused", !cat_safe_src(U("javascript:x")));
 	T_CHECK("src: local with quote refused", !cat_safe_src(U("/a\".jpg")));
+	T_CHECK("src_or_null: NULL", cat_src_or_null(NULL) == NULL);
+	T_CHECK("src_or_null: empty", cat_src_or_null("") == NULL);
+	T_CHECK("src_or_null: javascript", cat_src_or_null("javascript:x") == NULL);
+	T_STREQ("src_or_null: local kept", cat_src_or_null("/media/a.jpg"), "/media/a.jpg");
 #undef U
 }
 
