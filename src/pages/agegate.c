@@ -176,7 +176,7 @@ page_age_webhook(struct app *app, struct request *req, struct response *resp)
 	}
 	const char *why = NULL;
 	if (webhook_verify(req_header(req, "marquee-signature"), req->body, req->body_len, secrets, 2,
-	    (long long)time(NULL), WEBHOOK_DEFAULT_TOLERANCE, &why) != 0) {
+	    (long long)time(NULL), cfg->webhook_tolerance, &why) != 0) {
 		log_warn("age-verification callback refused: %s", why ? why : "bad signature");
 		return webhook_answer(resp, 401, "bad signature");
 	}

@@ -370,6 +370,7 @@ else
 	t_eq "signature with another secret is refused" \
 		"$(hook wf2 "$BODY" "$(SECRET=not-the-secret-not-the-secret-xx sign "$BODY")")" 401
 	t_eq "stale timestamp is refused" "$(hook ws "$BODY" "$(sign "$BODY" $(($(date +%s) - 3600)))")" 401
+	t_eq "a timestamp 1 h in the future is refused" "$(hook wf "$BODY" "$(sign "$BODY" $(($(date +%s) + 3600)))")" 401
 	t_eq "missing signature is refused" "$(req wn - -H 'Content-Type: application/json' --data "$BODY" "$URL/webhooks/age-verification")" 401
 	t_eq "... and nothing was marked" "$(sql "SELECT age_verified FROM users WHERE id = '$V_ID'")" f
 	t_eq "an unknown method is refused" \
