@@ -159,6 +159,25 @@ fi
 t_eq "a second 'up' keeps nginx" "$(head -n 1 "$VAR/run/nginx.pid")" "$nginx_pid"
 t_ok "status reports a running stack" "$LOCAL" status
 
+# The periodic job (tests/run turns it off; started here for a moment).
+: >>"$VAR/log/maintain.log"
+mlines=$(wc -l <"$VAR/log/maintain.log")
+if MARQUEE_MAINTAIN_EVERY=1 "$LOCAL" maintain-start >"$SCRATCH/maint" 2>&1; then
+	for ((i = 0; i < 50; i++)); do
+		tail -n +"$((mlines + 1))" "$VAR/log/maintain.log" | grep -q 'views folded: [0-9]' && break
+		sleep 0.2
+	done
+	t_match "the local stack runs marqueectl maintain periodically" \
+		"$(tail -n +"$((mlines + 1))" "$VAR/log/maintain.log" | head -n 3 | tr '\n' ' ')" 'views folded: [0-9]+'
+	t_match "status shows the periodic job" "$(MARQUEE_MAINTAIN_EVERY=1 "$LOCAL" status)" 'maintain: +every 1 s'
+	mpid=$(cat "$VAR/run/maintain.pid")
+	MARQUEE_MAINTAIN_EVERY=1 "$LOCAL" maintain-stop
+	sleep 0.3
+	t_ok "maintain-stop ends the loop" sh -c "! kill -0 $mpid 2>/dev/null"
+else
+	t_fail "the local stack runs marqueectl maintain periodically" "$(tail -n 3 "$SCRATCH/maint")"
+fi
+
 # A second stack side by side (sharing this one's build): up, both serve,
 # down stops all of the second and nothing of the first.
 SECOND=$(mktemp -d /tmp/marquee-second.XXXXXX)
