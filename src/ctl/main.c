@@ -3,9 +3,11 @@
  *
  *   marqueectl [-c FILE] COMMAND [ARGS...]
  *
- * The configuration (needed by commands that reach the database) is loaded
- * on first use from -c FILE, else $MARQUEE_CONFIG, else built-in defaults
- * plus MARQUEE_* environment overrides; see config.h.
+ * The configuration is loaded from -c FILE, else $MARQUEE_CONFIG, else
+ * built-in defaults plus MARQUEE_* environment overrides (config.h), before
+ * any command that uses it starts: a bad key stops the command before it
+ * has done anything.  `render` needs none (designers preview templates
+ * without a configuration).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,24 +38,25 @@ static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 	const char *help;
+	int no_config;   /* runs without loading the configuration */
 } commands[] = {
-	{"migrate", ctl_migrate, "migrate up|down [N]|status   apply or roll back schema migrations"},
-	{"seed",    ctl_seed,    "seed [--media-dir DIR]         load demo content (idempotent)"},
-	{"render",  ctl_render,  "render TEMPLATE [--partials DIR]  render a template with JSON from stdin"},
-	{"import",  ctl_import,  "import [--dry-run] FILE.json|-  load a catalog file (docs/IMPORT.md), all or nothing"},
-	{"export",  ctl_export,  "export [FILE|-]                write the catalog in the import format"},
-	{"publish", ctl_publish, "publish VIDEO_SLUG             publish a video (refused unless the 2257 rule holds)"},
-	{"unpublish", ctl_unpublish, "unpublish VIDEO_SLUG         take a video off the site"},
-	{"check-2257", ctl_check_2257, "check-2257                 list published videos breaking the 2257 rule (exit 1 if any)"},
-	{"delete",  ctl_delete,  "delete video|performer|collection SLUG, delete photo ID   soft delete"},
-	{"restore", ctl_restore, "restore KIND SLUG|ID  undo a soft delete;  restore FILE  load a backup (pg_restore)"},
-	{"purge",   ctl_purge,   "purge --older-than DAYS        remove rows soft-deleted more than DAYS days ago"},
-	{"feature", ctl_feature, "feature VIDEO_SLUG [--off]     mark a video featured (or not)"},
-	{"set-collection-featured", ctl_set_collection_featured, "set-collection-featured COLLECTION VIDEO|--none  a collection's featured video"},
-	{"refresh", ctl_refresh, "refresh                        refresh the top_performers view (concurrently)"},
-	{"maintain", ctl_maintain, "maintain                       periodic job: fold page views into view counts, refresh top_performers"},
-	{"user",    ctl_user,    "user list|show|disable|enable|grant-comp|verify-age ...  manage members"},
-	{"backup",  ctl_backup,  "backup FILE                    pg_dump -Fc of the database to FILE"},
+	{"migrate", ctl_migrate, "migrate up|down [N]|status   apply or roll back schema migrations", 0},
+	{"seed",    ctl_seed,    "seed [--media-dir DIR]         load demo content (idempotent)", 0},
+	{"render",  ctl_render,  "render TEMPLATE [--partials DIR]  render a template with JSON from stdin", 1},
+	{"import",  ctl_import,  "import [--dry-run] FILE.json|-  load a catalog file (docs/IMPORT.md), all or nothing", 0},
+	{"export",  ctl_export,  "export [FILE|-]                write the catalog in the import format", 0},
+	{"publish", ctl_publish, "publish VIDEO_SLUG             publish a video (refused unless the 2257 rule holds)", 0},
+	{"unpublish", ctl_unpublish, "unpublish VIDEO_SLUG         take a video off the site", 0},
+	{"check-2257", ctl_check_2257, "check-2257                 list published videos breaking the 2257 rule (exit 1 if any)", 0},
+	{"delete",  ctl_delete,  "delete video|performer|collection SLUG, delete photo ID   soft delete", 0},
+	{"restore", ctl_restore, "restore KIND SLUG|ID  undo a soft delete;  restore FILE  load a backup (pg_restore)", 0},
+	{"purge",   ctl_purge,   "purge --older-than DAYS        remove rows soft-deleted more than DAYS days ago", 0},
+	{"feature", ctl_feature, "feature VIDEO_SLUG [--off]     mark a video featured (or not)", 0},
+	{"set-collection-featured", ctl_set_collection_featured, "set-collection-featured COLLECTION VIDEO|--none  a collection's featured video", 0},
+	{"refresh", ctl_refresh, "refresh                        refresh the top_performers view (concurrently)", 0},
+	{"maintain", ctl_maintain, "maintain                       periodic job: fold page views into view counts, refresh top_performers", 0},
+	{"user",    ctl_user,    "user list|show|disable|enable|grant-comp|verify-age ...  manage members", 0},
+	{"backup",  ctl_backup,  "backup FILE                    pg_dump -Fc of the database to FILE", 0},
 };
 
 static void
@@ -87,6 +90,8 @@ main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
 		if (strcmp(argv[i], commands[k].name) == 0) {
+			if (!commands[k].no_config)
+				(void)ctl_config();   /* exits with the key's message */
 			int rc = commands[k].fn(argc - i, argv + i);
 			if (cfg_loaded)
 				config_free(&cfg);
