@@ -244,3 +244,24 @@ t_match "banners: Server header carries no version" "$(printf '%s' "$hdr" | grep
 t_ok "banners: no X-Powered-By" eval '! printf "%s" "$hdr" | grep -qi "^X-Powered-By"'
 curl -s -o "$TMP/body" --max-time 30 -H 'Expect:' --data-binary @"$TMP/big" "$URL/login"
 t_ok "banners: nginx's own error page names no version" eval '! grep -q "nginx/[0-9]" "$TMP/body"'
+
+# ------------------------------------------------------------------ nginx's own error pages
+
+code=$(curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' --max-time 30 -H 'Expect:' \
+	--data-binary @"$TMP/big" "$URL/login")
+t_eq "nginx's 413: status kept" "$code" 413
+t_ok "nginx's 413: the site's own page (layout, what to do next)" \
+	eval 'grep -q "class=\"error-page__code\">413<" "$TMP/body" && grep -q "Go back and send something smaller" "$TMP/body"'
+t_match "nginx's 413: not cached" "$(tr -d '\r' <"$TMP/head" | grep -i '^Cache-Control:')" 'no-store'
+t_eq "error pages are not reachable directly" "$(http_status "$URL/errors/413.html")" 404
+if stack_app_stop; then
+	code=$(curl -s -o "$TMP/body" -w '%{http_code}' --max-time 10 -b marquee_age=1 "$URL/?cb=down$$")
+	t_eq "workers down: 502 from nginx" "$code" 502
+	t_ok "workers down: the site's own page, not nginx's" \
+		eval 'grep -q "class=\"error-page__code\">502<" "$TMP/body" && ! grep -q "<center>nginx</center>" "$TMP/body"'
+	if ! { stack_app_start && stack_wait_healthy 20; }; then
+		t_fail "workers restarted after the 502 check"
+	fi
+else
+	t_fail "workers stopped for the 502 check"
+fi
