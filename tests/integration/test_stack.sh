@@ -234,3 +234,14 @@ if openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=marquee.example.com -days
 else
 	t_skip "production nginx config" "openssl could not make a certificate"
 fi
+
+# ------------------------------------------------------------------ one security policy
+
+# nginx's fallback Content-Security-Policy (static files, its own error
+# pages) is the app's RESP_CSP, not a second policy drifting apart.
+app_csp=$(sed -n '/^#define RESP_CSP/,/^$/p' "$MARQUEE_SRC/src/response.c" | grep -o '"[^"]*"' | tr -d '"' | tr -d '\n')
+ngx_csp=$(grep -A2 'map $upstream_http_content_security_policy' "$MARQUEE_SRC/deploy/nginx/http.conf" |
+	sed -n 's/^ *"" *"\(.*\)";$/\1/p')
+t_eq "nginx's fallback CSP is the app's" "$ngx_csp" "$app_csp"
+hdr=$(curl -s -D - -o /dev/null --max-time 10 "$URL/static/css/site.css" | tr -d '\r' | sed -n 's/^Content-Security-Policy: //p')
+t_eq "a static file carries that policy" "$hdr" "$app_csp"
