@@ -40,15 +40,6 @@ q() { psql "$DB" -X -q -A -t -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
 undo() { printf '%s;\n' "$1" >>"$RESTORE"; }
 log_mark() { wc -c <"$LOG"; }
 log_since() { tail -c +"$(($1 + 1))" "$LOG"; }
-wait_until() {
-	local i n=$(($1 * 10))
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 nworkers() { stack_worker_pids | wc -l; }
 # get PATH [curl args]: past the age gate, never from nginx's micro-cache
 # (a unique cb parameter: get runs in $(...), so a counter would not count);

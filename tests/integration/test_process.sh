@@ -23,16 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_until SECONDS CMD...: true as soon as CMD succeeds (polled every 0.1 s).
-wait_until() {
-	local i n=$(($1 * 10))
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 pids() { stack_worker_pids | sort -n | tr '\n' ' '; }
 nworkers() { stack_worker_pids | wc -l; }

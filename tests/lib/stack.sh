@@ -84,3 +84,14 @@ stack_wait_healthy() {
 	done
 	return 1
 }
+
+# wait_until SECONDS CMD...: true as soon as CMD succeeds (polled every 0.1 s).
+wait_until() {
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
