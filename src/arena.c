@@ -31,6 +31,8 @@ struct arena {
 	struct chunk *head;    /* current chunk first */
 	struct defer *defers;
 	size_t        total;   /* bytes in all chunks */
+	void         *last;    /* the newest allocation (arena_grow extends it in place) */
+	struct chunk *last_in; /* ... and the chunk it is in */
 };
 
 static struct chunk *
@@ -83,6 +85,8 @@ arena_reset(struct arena *a)
 	if (a->head == NULL)
 		a->head = chunk_new(ARENA_CHUNK), kept = ARENA_CHUNK;
 	a->total = kept;
+	a->last = NULL;
+	a->last_in = NULL;
 }
 
 void
@@ -99,17 +103,26 @@ arena_free(struct arena *a)
 	free(a);
 }
 
+static size_t
+round_up(size_t n)
+{
+	if (n > SIZE_MAX - ARENA_ALIGN)
+		die_oom("arena: allocation too large");
+	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	return n ? n : ARENA_ALIGN;
+}
+
 void *
 arena_alloc(struct arena *a, size_t n)
 {
-	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	if (n == 0)
-		n = ARENA_ALIGN;
+	n = round_up(n);
 	/* Look for room in any retained chunk, current first. */
 	for (struct chunk *c = a->head; c; c = c->next) {
 		if (c->size - c->used >= n) {
 			void *p = c->data + c->used;
 			c->used += n;
+			a->last = p;
+			a->last_in = c;
 			return p;
 		}
 	}
@@ -119,7 +132,31 @@ arena_alloc(struct arena *a, size_t n)
 	a->head = c;
 	a->total += size;
 	c->used = n;
+	a->last = c->data;
+	a->last_in = c;
 	return c->data;
+}
+
+void *
+arena_grow(struct arena *a, void *p, size_t old, size_t n)
+{
+	if (p == NULL)
+		return arena_alloc(a, n);
+	if (n <= old)
+		return p;
+	if (p == a->last) {
+		/* The newest allocation ends at its chunk's `used`: extend it there. */
+		struct chunk *c = a->last_in;
+		size_t start = (size_t)((unsigned char *)p - c->data);
+		size_t want = round_up(n);
+		if (want <= c->size - start) {
+			c->used = start + want;
+			return p;
+		}
+	}
+	void *q = arena_alloc(a, n);
+	memcpy(q, p, old);
+	return q;
 }
 
 void *

@@ -36,6 +36,15 @@ void arena_reset(struct arena *a);
 /* n bytes, aligned for any type; n == 0 returns a valid unique pointer. */
 void *arena_alloc(struct arena *a, size_t n);
 
+/*
+ * Make the block p (of `old` bytes, from this arena; NULL for none) hold n
+ * bytes, keeping its contents: extended in place when p is the newest
+ * allocation and its chunk has room, else moved (the old block stays
+ * allocated until reset).  Returns the block, which may differ from p.
+ * Growable buffers over an arena (struct buf with an arena) use this.
+ */
+void *arena_grow(struct arena *a, void *p, size_t old, size_t n);
+
 /* nmemb * size zeroed bytes; aborts on multiplication overflow. */
 void *arena_calloc(struct arena *a, size_t nmemb, size_t size);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "arena.h"
 #include "util.h"
 
 void
@@ -18,7 +19,10 @@ buf_grow(struct buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap *= 2;
-	b->data = xreallocarray(b->data, cap, 1);
+	if (b->arena)
+		b->data = arena_grow(b->arena, b->data, b->data ? b->len + 1 : 0, cap);
+	else
+		b->data = xreallocarray(b->data, cap, 1);
 	b->cap = cap;
 }
 
@@ -65,7 +69,8 @@ buf_put_i64(struct buf *b, long long v)
 void
 buf_free(struct buf *b)
 {
-	free(b->data);
+	if (b->arena == NULL)
+		free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
@@ -73,7 +78,7 @@ buf_free(struct buf *b)
 void
 buf_shrink(struct buf *b, size_t keep)
 {
-	if (b->cap > keep && b->len < keep) {
+	if (b->arena == NULL && b->cap > keep && b->len < keep) {
 		b->data = xreallocarray(b->data, keep, 1);
 		b->cap = keep;
 	}

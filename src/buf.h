@@ -1,11 +1,15 @@
 /*
- * buf.h - growable byte buffer (heap-backed).
+ * buf.h - growable byte buffer, on the heap or in an arena.
  *
- * Used for response bodies and rendered templates.  A worker keeps its
- * buffers across requests: buf_reset() empties without freeing, so in steady
- * state rendering allocates nothing.  data is always NUL-terminated after any
- * append (data[len] == '\0'), so it can be passed to C string functions when
- * the content holds no NUL.  Growth aborts on OOM (see util.h).
+ * BUF_INIT is heap-backed: the owner calls buf_free(); a long-lived owner (a
+ * worker's output buffer) keeps it across requests, buf_reset() empties
+ * without freeing.  BUF_IN(arena) grows inside a request arena (response
+ * bodies, per-request scratch text): nothing to free, the memory goes with
+ * arena_reset(); buf_free() only forgets it.
+ *
+ * data is always NUL-terminated after any append (data[len] == '\0'), so it
+ * can be passed to C string functions when the content holds no NUL.
+ * Growth aborts on OOM (see util.h).
  */
 #ifndef MARQUEE_BUF_H
 #define MARQUEE_BUF_H
@@ -14,13 +18,17 @@
 #include <stddef.h>
 #include <string.h>
 
+struct arena;
+
 struct buf {
-	char  *data;   /* NULL until the first append */
-	size_t len;
-	size_t cap;
+	char         *data;   /* NULL until the first append */
+	size_t        len;
+	size_t        cap;
+	struct arena *arena;  /* NULL: heap-backed */
 };
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT {NULL, 0, 0, NULL}
+#define BUF_IN(a) ((struct buf){NULL, 0, 0, (a)})
 
 /* Make room for at least `extra` more bytes (plus the NUL). */
 void buf_grow(struct buf *b, size_t extra);
@@ -67,12 +75,13 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-/* Release memory; the buffer is empty and reusable afterwards. */
+/* Release memory (arena-backed: forget it); empty and reusable afterwards. */
 void buf_free(struct buf *b);
 
 /*
  * Give up capacity beyond `keep` bytes if the buffer has grown past it, so a
  * worker that once rendered a huge page does not hold that memory forever.
+ * A no-op for arena-backed buffers (arena_reset does that job).
  */
 void buf_shrink(struct buf *b, size_t keep);
 

@@ -143,6 +143,7 @@ http_serve_routes(const struct route *table, size_t n, struct app *app, struct a
     const struct http_input *in, struct response *resp)
 {
 	resp->arena = a;
+	resp->body = BUF_IN(a);
 	char *body;
 	size_t len;
 	enum body_state bs = read_body(a, in, &body, &len);

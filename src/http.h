@@ -233,7 +233,7 @@ struct resp_header {
 struct response {
 	int                 status;
 	const char         *content_type;  /* NULL: no Content-Type (e.g. redirects) */
-	struct buf          body;          /* owned by the worker: resp_init .. resp_free */
+	struct buf          body;          /* in the request arena (BUF_IN), set by http_serve */
 	struct resp_header *headers;       /* in the request arena */
 	size_t              nheaders, capheaders;
 	enum resp_cache     cache;
@@ -244,13 +244,17 @@ struct response {
 	const char         *form_action;   /* resp_form_action: one more CSP form-action origin, or NULL */
 };
 
-/* Once per worker.  resp_free releases the body buffer; resp_free(NULL) is a no-op. */
+/*
+ * Once per worker.  The body grows in the request arena from http_serve on;
+ * appended to before that (unit tests) it is on the heap and resp_reset /
+ * resp_free release it.  resp_free(NULL) is a no-op.
+ */
 void resp_init(struct response *r);
 void resp_free(struct response *r);
 
 /*
- * Before each request, after arena_reset: forget headers (they lived in the
- * arena), empty the body, back to 200 public.
+ * Before each request, after arena_reset: forget headers and body (they
+ * lived in the arena), back to 200 public.
  */
 void resp_reset(struct response *r);
 
@@ -260,7 +264,7 @@ void resp_reset(struct response *r);
  * and validate parameters, run the handler, then complete the response.
  * Always leaves a complete response in *resp (error pages included) and the
  * parsed request in resp->req (for the access log: req_method_name(resp->req)
- * etc.).  Everything allocated lives in `a`, except resp->body.
+ * etc.).  Everything allocated lives in `a`, resp->body included.
  * Sets log_set_request_id() to the request's id and leaves it set, so the
  * worker's access line and any write error carry it; the worker clears it
  * (log_set_request_id(NULL)) after logging.

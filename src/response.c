@@ -2,8 +2,7 @@
  * response.c - building and serialising responses: headers, cookies, error
  * pages, caching (Cache-Control, ETag, 304), security headers.
  *
- * Headers live in the request arena; the body is the worker's reusable
- * buffer.  This module does not route nor parse; it never writes to the
+ * Headers and body live in the request arena.  This module does not route nor parse; it never writes to the
  * network (the worker sends resp_write_head + resp_body).
  */
 #include "http.h"
@@ -19,9 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* A worker keeps at most this much body buffer between requests (buf_shrink). */
-#define RESP_BODY_KEEP (256 * 1024)
 
 /*
  * Only our own scripts and styles, no inline script; media from blob: for
@@ -108,7 +104,6 @@ void
 resp_init(struct response *r)
 {
 	memset(r, 0, sizeof *r);
-	r->body = (struct buf)BUF_INIT;
 	resp_reset(r);
 }
 
@@ -123,8 +118,8 @@ resp_free(struct response *r)
 void
 resp_reset(struct response *r)
 {
-	buf_reset(&r->body);
-	buf_shrink(&r->body, RESP_BODY_KEEP);
+	buf_free(&r->body);   /* arena-backed: forgotten, the arena was reset */
+	r->body = (struct buf)BUF_INIT;
 	r->status = 200;
 	r->content_type = NULL;
 	r->headers = NULL;

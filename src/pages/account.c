@@ -172,7 +172,7 @@ page_signup_post(struct app *app, struct request *req, struct response *resp)
 		/* The e-mail address has an account: answer exactly as for a new one (see the top). */
 	}
 	json_decref(errors);
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_IN(req->arena);
 	buf_puts(&b, "/login?created=1&next=");
 	for (const unsigned char *c = (const unsigned char *)local_next(req, SIGNUP_NEXT); *c; c++)
 		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
@@ -180,9 +180,7 @@ page_signup_post(struct app *app, struct request *req, struct response *resp)
 			buf_putc(&b, (char)*c);
 		else
 			buf_printf(&b, "%%%02X", *c);
-	const char *loc = arena_strdup(req->arena, b.data);
-	buf_free(&b);
-	return resp_redirect(resp, 303, loc) ? 500 : 0;
+	return resp_redirect(resp, 303, b.data) ? 500 : 0;
 }
 
 /* ---------------------------------------------------------------- log in / out */

@@ -91,15 +91,14 @@ agegate_check(struct app *app, struct request *req, struct response *resp, unsig
 	if (has_age_cookie(req))
 		return 0;
 
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_IN(req->arena);
 	buf_puts(&b, "/age-gate?next=");
 	put_query_value(&b, req->raw_path ? req->raw_path : "/");
 	if (req->raw_query[0]) {
 		put_query_value(&b, "?");
 		put_query_value(&b, req->raw_query);
 	}
-	const char *loc = arena_strdup(req->arena, b.data);
-	buf_free(&b);
+	const char *loc = b.data;
 	/* 303 after a POST (the browser must not repost to the gate); 302 for GET/HEAD. */
 	int st = req->method == HTTP_GET || req->method == HTTP_HEAD ? 302 : 303;
 	if (resp_redirect(resp, st, loc) != 0)

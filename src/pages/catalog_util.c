@@ -183,11 +183,9 @@ cat_src_or_null(const char *s)
 char *
 cat_jsonld(struct arena *a, json_t *obj)
 {
-	struct buf esc = BUF_INIT;
+	struct buf esc = BUF_IN(a);
 	json_dump_safe(&esc, obj);
-	char *s = arena_memdup(a, esc.data ? esc.data : "", esc.len + 1);
-	buf_free(&esc);
-	return s;
+	return esc.data ? esc.data : arena_strdup(a, "");
 }
 
 /* ---------------------------------------------------------------- text[] */

@@ -173,7 +173,7 @@ page_collection_themes(struct app *app, struct request *req, struct response *re
 	PGresult *r = db_exec(app->db, req->arena, DB_COLLECTION_THEMES, 0, NULL);
 	if (r == NULL)
 		return cat_db_error(app);
-	struct buf css = BUF_INIT;
+	struct buf css = BUF_IN(req->arena);
 	buf_puts(&css, "/* collections.css - generated from the collections' colour schemes */\n");
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *slug = PQgetvalue(r, i, 0);
@@ -187,7 +187,6 @@ page_collection_themes(struct app *app, struct request *req, struct response *re
 		    p.accent, p.on_accent);
 	}
 	resp_text(resp, 200, "text/css; charset=utf-8", css.data);
-	buf_free(&css);
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	return 0;
 }

@@ -68,7 +68,7 @@ page_join_post(struct app *app, struct request *req, struct response *resp)
 	const struct member *m = sess_member(req);
 	unsigned char nonce[16];
 	char reference[sizeof nonce * 2 + 1];
-	struct buf url = BUF_INIT;
+	struct buf url = BUF_IN(req->arena);
 	int status, plan;
 
 	resp_cache(resp, RESP_CACHE_NONE, 0);
@@ -90,7 +90,5 @@ page_join_post(struct app *app, struct request *req, struct response *resp)
 	    m->user_id, reference, arena_printf(req->arena, "%s/account", cfg->base_url));
 	log_info("join: member %s to the processor (plan %s, reference %s)", m->user_id,
 	    plan == JOIN_PLAN_ANNUAL ? "annual" : "monthly", reference);
-	status = resp_redirect(resp, 303, arena_strdup(req->arena, url.data));
-	buf_free(&url);
-	return status;
+	return resp_redirect(resp, 303, url.data);
 }

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -80,10 +81,55 @@ test_buf(void)
 	T_CHECK("buf free", b.data == NULL && b.len == 0);
 }
 
+static void
+test_arena_grow(void)
+{
+	struct arena *a = arena_new();
+	char *p = arena_grow(a, NULL, 0, 10);
+	memcpy(p, "0123456789", 10);
+	T_CHECK("grow: the newest block grows in place", arena_grow(a, p, 10, 1000) == p);
+	T_CHECK("grow: shrinking request keeps the block", arena_grow(a, p, 1000, 5) == p);
+	char *other = arena_alloc(a, 16);
+	char *q = arena_grow(a, p, 10, 2000);
+	T_CHECK("grow: an older block moves", q != p && q != other);
+	T_CHECK("grow: contents are kept", memcmp(q, "0123456789", 10) == 0);
+	char *r = arena_grow(a, q, 2000, 200 * 1024);   /* past the chunk: a new one */
+	T_CHECK("grow: past the chunk, contents kept", memcmp(r, "0123456789", 10) == 0);
+	r[200 * 1024 - 1] = 'z';
+	T_CHECK("grow: whole block usable", r[200 * 1024 - 1] == 'z');
+	arena_free(a);
+}
+
+static void
+test_buf_arena(void)
+{
+	struct arena *a = arena_new();
+	struct buf b = BUF_IN(a);
+	for (int i = 0; i < 100000; i++)
+		buf_putc(&b, (char)('a' + i % 26));
+	int same = b.len == 100000;
+	for (size_t i = 0; same && i < b.len; i++)
+		same = b.data[i] == (char)('a' + i % 26);
+	T_CHECK("arena buf: 100000 bytes appended intact", same && b.data[b.len] == '\0');
+	size_t used = arena_used(a);
+	T_CHECK("arena buf: memory is the arena's", used >= 100000 && used < 4 * 100000);
+	buf_shrink(&b, 16);
+	T_CHECK("arena buf: shrink is a no-op", b.len == 100000);
+	buf_free(&b);
+	T_CHECK("arena buf: free forgets", b.data == NULL && b.len == 0 && b.arena == a);
+	buf_puts(&b, "again");
+	T_STREQ("arena buf: usable after free", b.data, "again");
+	arena_reset(a);
+	T_CHECK("arena buf: released by reset", arena_used(a) == 0);
+	arena_free(a);
+}
+
 int
 main(void)
 {
 	test_arena();
+	test_arena_grow();
 	test_buf();
+	test_buf_arena();
 	return t_done("test_core");
 }
