@@ -59,6 +59,8 @@ static struct {
 	int                 stragglers_killed;
 	long long           stop_deadline_ms;
 	long long           backoff_ms, next_spawn_ms, last_fast_death_ms;
+	int                 respawns;      /* workers that died unasked, not yet replaced */
+	pid_t               died_pid;      /* the newest of them, for the respawn log line */
 } m;
 
 static volatile sig_atomic_t sig_chld, sig_hup, sig_stop;
@@ -175,7 +177,13 @@ spawn(long long now)
 	}
 	m.kids[i] = (struct kid){.pid = pid, .gen = m.gen, .spawned_ms = now};
 	s->pid = pid;
-	log_info("master: worker pid=%ld started", (long)pid);
+	if (m.respawns > 0) {
+		m.respawns--;
+		log_info("master: worker pid=%ld started (respawn after pid=%ld died)", (long)pid,
+		    (long)m.died_pid);
+	} else {
+		log_info("master: worker pid=%ld started", (long)pid);
+	}
 	return 0;
 }
 
@@ -276,6 +284,10 @@ reap(long long now)
 		log_death(pid, status, k, state, path, s->served);
 
 		int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		if (!clean && !k->retiring && !m.stopping) {
+			m.respawns++;
+			m.died_pid = pid;
+		}
 		int fast = !clean && !k->retiring && !k->watchdog_killed &&
 		    state != WORKER_BUSY && now - k->spawned_ms < FAST_DEATH_MS;
 		if (fast && !m.stopping) {
