@@ -15,6 +15,7 @@ SCRATCH=$(mktemp -d /tmp/marquee-stack-test.XXXXXX)
 chmod 0755 "$SCRATCH"
 SECOND=
 cleanup() {
+	[ -s "$SCRATCH/prod/nginx.pid" ] && kill "$(cat "$SCRATCH/prod/nginx.pid")" 2>/dev/null
 	[ -n "$SECOND" ] && MARQUEE_VAR=$SECOND "$LOCAL" down >/dev/null 2>&1
 	rm -rf "$SCRATCH" ${SECOND:+"$SECOND"}
 }
@@ -215,6 +216,48 @@ fi
 # throwaway certificate in place of the real one.
 P=$SCRATCH/prod
 mkdir -p "$P/cache"
+
+# A port nothing listens on (from 19100 up: tests/run's own are below 19000).
+unused_port() {
+	local p
+	for ((p = 19100 + RANDOM % 800; p < 20000; p++)); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# Run the production config for real, on loopback ports, in front of this
+# stack's workers: the HTTPS server must send HSTS, refuse TLS 1.1, hide
+# its version, and the plain-HTTP server must only redirect.
+prod_serve() {
+	local p80 p443 h
+	p80=$(unused_port) && p443=$(unused_port) && [ "$p80" != "$p443" ] ||
+		{ t_skip "production nginx serves" "no free port"; return; }
+	sed -i -e "s#listen 80;#listen 127.0.0.1:$p80;#" -e "s#listen 443 ssl http2;#listen 127.0.0.1:$p443 ssl http2;#" \
+		-e '/listen \[::\]/d' -e "s#unix:/run/marquee/marquee.sock#unix:$VAR/run/marquee.sock#" \
+		-e "s#root /srv/marquee;#root $VAR/www;#" "$P/site.conf"
+	if ! nginx -c "$P/nginx.conf" -p "$P/" -e "$P/error.log" >"$P/start.out" 2>&1; then
+		t_fail "production nginx starts" "$(tr '\n' ' ' <"$P/start.out")"
+		return
+	fi
+	curl -sk -D "$P/h" -o "$P/body" --max-time 10 "https://127.0.0.1:$p443/robots.txt"
+	t_eq "production https serves the site" "$(head -n 1 "$P/h" | tr -d '\r' | cut -d' ' -f2)" 200
+	h=$(header Strict-Transport-Security "$P/h")
+	t_match "production https sends HSTS for at least 180 days" "$h" '^max-age=(1[5-9][0-9]{6}|[2-9][0-9]{7}|[0-9]{9,})'
+	t_eq "production https hides nginx's version" "$(header Server "$P/h")" nginx
+	curl -sk -D "$P/h2" -o /dev/null --max-time 10 "https://127.0.0.1:$p443/"
+	t_match "HSTS on app pages too" "$(header Strict-Transport-Security "$P/h2")" '^max-age='
+	curl -s -D "$P/h3" -o /dev/null --max-time 10 "http://127.0.0.1:$p80/videos/x?y=1"
+	t_eq "production http redirects" "$(head -n 1 "$P/h3" | tr -d '\r' | cut -d' ' -f2)" 301
+	t_eq "to the same URL over https" "$(header Location "$P/h3")" "https://127.0.0.1/videos/x?y=1"
+	t_ok "production https speaks TLS 1.2" openssl s_client -connect "127.0.0.1:$p443" -tls1_2 </dev/null
+	if openssl s_client -connect "127.0.0.1:$p443" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' </dev/null >"$P/tls11" 2>&1; then
+		t_fail "production https refuses TLS 1.1" "handshake succeeded"
+	else
+		t_match "production https refuses TLS 1.1" "$(tr '\n' ' ' <"$P/tls11")" 'alert protocol version|no protocols available|unsupported protocol|wrong version'
+	fi
+	nginx -c "$P/nginx.conf" -p "$P/" -e "$P/error.log" -s stop >/dev/null 2>&1
+}
 ln -s "$MARQUEE_SRC/deploy/nginx" "$P/marquee"
 if openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=marquee.example.com -days 1 \
 	-keyout "$P/key.pem" -out "$P/cert.pem" >/dev/null 2>&1; then
@@ -231,6 +274,7 @@ if openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=marquee.example.com -days
 	fi
 	t_match "production config allows TLS 1.2+ only" \
 		"$(grep -E '^\s*ssl_protocols' "$MARQUEE_SRC/deploy/nginx/marquee.conf")" 'ssl_protocols TLSv1.2 TLSv1.3;'
+	prod_serve
 else
 	t_skip "production nginx config" "openssl could not make a certificate"
 fi
