@@ -406,6 +406,41 @@ cat_truncate(struct arena *a, const char *s, size_t max)
 	return arena_printf(a, "%.*s\xe2\x80\xa6", (int)max, s);
 }
 
+void
+cat_page_ld(json_t *ctx, const struct app *app, struct arena *a, const char *type,
+    const char *name, const char *path, const json_t *items)
+{
+	if (json_object_get(ctx, "jsonld"))
+		return;
+	const char *site = app->cfg && app->cfg->site_name ? app->cfg->site_name : "Marquee";
+	const char *home = cat_abs_url(app, a, "/");
+	json_t *ld = json_pack("{s:s, s:s, s:s, s:s}", "@context", "https://schema.org",
+	    "@type", type, "name", name, "url", cat_abs_url(app, a, path));
+	if (strcmp(type, "WebSite") == 0)
+		json_object_set_new(ld, "potentialAction", json_pack("{s:s, s:s, s:s}",
+		    "@type", "SearchAction",
+		    "target", arena_printf(a, "%ssearch?q={search_term_string}", home),
+		    "query-input", "required name=search_term_string"));
+	else
+		json_object_set_new(ld, "isPartOf", json_pack("{s:s, s:s, s:s}", "@type", "WebSite",
+		    "name", site, "url", home));
+	size_t n = items ? json_array_size(items) : 0;
+	if (n) {
+		json_t *list = json_array();
+		for (size_t i = 0; i < n; i++) {
+			const char *href = json_string_value(json_object_get(json_array_get(items, i), "href"));
+			if (href)
+				json_array_append_new(list, json_pack("{s:s, s:I, s:s}", "@type", "ListItem",
+				    "position", (json_int_t)json_array_size(list) + 1,
+				    "url", cat_abs_url(app, a, href)));
+		}
+		json_object_set_new(ld, "mainEntity", json_pack("{s:s, s:I, s:o}", "@type", "ItemList",
+		    "numberOfItems", (json_int_t)json_array_size(list), "itemListElement", list));
+	}
+	json_object_set_new(ctx, "jsonld", json_string(cat_jsonld(a, ld)));
+	json_decref(ld);
+}
+
 /* Longest meta description: search engines show about 160 characters. */
 #define META_DESCRIPTION_MAX 300
 

@@ -176,6 +176,18 @@ void cat_set_list(json_t *obj, const char *key, json_t *list);
 void cat_page_meta(json_t *ctx, const struct app *app, struct arena *a, const char *title,
     const char *description, const char *path, const char *og_type, const char *image);
 
+/*
+ * Structured data for a page that is a list or a document rather than one
+ * video or performer (home, collections, performers, search, legal pages):
+ * a schema.org `type` ("WebSite", "CollectionPage", "SearchResultsPage",
+ * "WebPage") named `name` at `path`, part of the site; the cards in `items`
+ * (borrowed; each with "href", may be NULL) become its ItemList in order.
+ * "WebSite" also gets the search box (SearchAction).  Sets ctx "jsonld"
+ * unless the handler set one already.
+ */
+void cat_page_ld(json_t *ctx, const struct app *app, struct arena *a, const char *type,
+    const char *name, const char *path, const json_t *items);
+
 /* Absolute URL for a local path: the configured base_url (trailing '/' trimmed) + path. */
 char *cat_abs_url(const struct app *app, struct arena *a, const char *path);
 

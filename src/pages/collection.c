@@ -154,12 +154,13 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 	const char *path = page > 1 ? arena_printf(a, "%s%lld", prefix, page) : base;
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "collection", coll);
+	const char *title = page > 1 ? arena_printf(a, "%s, page %lld", name, page) : name;
+	cat_page_ld(ctx, app, a, "CollectionPage", title, path, videos);
 	cat_set_list(ctx, "videos", videos);
 	json_object_set_new(ctx, "filtered", json_boolean(quality != NULL));
 	add_controls(ctx, a, slug, sort, quality);
 	json_object_set_new(ctx, "pager", pager_json(base, prefix, (long)page, (long)pages));
 
-	const char *title = page > 1 ? arena_printf(a, "%s, page %lld", name, page) : name;
 	cat_page_meta(ctx, app, a, title, description, path, "website",
 	    cat_safe_src(banner, strlen(banner)) ? banner : thumb);
 

@@ -79,6 +79,7 @@ page_home(struct app *app, struct request *req, struct response *resp)
 	    arena_printf(req->arena, "%s: films for adults from independent studios, in %zu collections.",
 	        name, json_array_size(rows[0])),
 	    "/", "website", first_thumb);
+	cat_page_ld(ctx, app, req->arena, "WebSite", name, "/", NULL);
 	int status = history_continue(app, req, ctx);
 	if (status != 0) {
 		json_decref(ctx);
@@ -101,6 +102,7 @@ page_collections(struct app *app, struct request *req, struct response *resp)
 	cat_page_meta(ctx, app, req->arena, "Collections",
 	    "Every collection of films on this site, each with its featured video.",
 	    "/collections", "website", PQntuples(r) ? PQgetvalue(r, 0, H_THUMB) : NULL);
+	cat_page_ld(ctx, app, req->arena, "CollectionPage", "Collections", "/collections", tiles);
 	cat_set_list(ctx, "collections", tiles);
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	return resp_render(app, req, resp, "collections", ctx) == 0 ? 0 : 500;

@@ -111,6 +111,11 @@ page_performers(struct app *app, struct request *req, struct response *resp)
 			json_object_set_new(ctx, "page_suffix", json_sprintf(", page %ld", page));
 		/* The layout's canonical link is site.base_url + self (the query is part of the state). */
 		json_object_set_new(ctx, "self", page > 1 ? json_sprintf("%s%ld", prefix, page) : json_string(first));
+		cat_page_ld(ctx, app, req->arena, "CollectionPage", arena_printf(req->arena,
+		    "Performers: %s%s", label, page > 1 ? arena_printf(req->arena, ", page %ld", page) : ""),
+		    page > 1 ? arena_printf(req->arena, "%s%ld", prefix, page) : first, NULL);
+	} else {
+		cat_page_ld(ctx, app, req->arena, "CollectionPage", "Performers", "/performers", NULL);
 	}
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	if (resp_render(app, req, resp, "performers", ctx) != 0)

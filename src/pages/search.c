@@ -194,6 +194,8 @@ page_search(struct app *app, struct request *req, struct response *resp)
 		    total >= SEARCH_RANK_MAX ? "More than " : "", total, total == 1 ? "" : "s"));
 	if (page > 1)
 		json_object_set_new(ctx, "page_suffix", json_sprintf(", page %ld", page));
+	cat_page_ld(ctx, app, req->arena, "SearchResultsPage", arena_printf(req->arena, "Search: %s", q),
+	    page > 1 ? arena_printf(req->arena, "%s%ld", prefix, page) : first, NULL);
 	return resp_render(app, req, resp, "search", ctx) == 0 ? 0 : 500;
 }
 

@@ -11,16 +11,21 @@
 #include "app.h"
 #include "config.h"
 #include "http.h"
+#include "pages/catalog_util.h"
 
 #include <string.h>
 
 /* Legal pages change with a deploy, not with the catalog: an hour is fine. */
 #define STATIC_PAGE_MAX_AGE 3600
 
+/* Render template `name` (ctx may be NULL); `title` names the page in its structured data. */
 static int
 render_static(struct app *app, struct request *req, struct response *resp, const char *name,
-    json_t *ctx)
+    const char *title, json_t *ctx)
 {
+	if (ctx == NULL)
+		ctx = json_object();
+	cat_page_ld(ctx, app, req->arena, "WebPage", title, req_path(req), NULL);
 	resp_cache(resp, RESP_CACHE_PUBLIC, STATIC_PAGE_MAX_AGE);
 	return resp_render(app, req, resp, name, ctx) == 0 ? 0 : 500;
 }
@@ -32,19 +37,20 @@ page_2257(struct app *app, struct request *req, struct response *resp)
 	json_t *ctx = json_object();
 	if (custodian && *custodian)
 		json_object_set_new(ctx, "custodian", json_string(custodian));
-	return render_static(app, req, resp, "2257", ctx);
+	return render_static(app, req, resp, "2257",
+	    "18 U.S.C. 2257 record-keeping requirements compliance statement", ctx);
 }
 
 int
 page_terms(struct app *app, struct request *req, struct response *resp)
 {
-	return render_static(app, req, resp, "terms", NULL);
+	return render_static(app, req, resp, "terms", "Terms of service", NULL);
 }
 
 int
 page_privacy(struct app *app, struct request *req, struct response *resp)
 {
-	return render_static(app, req, resp, "privacy", NULL);
+	return render_static(app, req, resp, "privacy", "Privacy policy", NULL);
 }
 
 int

@@ -367,6 +367,34 @@ done < <(q "SELECT p.slug, p.legal_name, p.date_of_birth, (SELECT v.slug FROM vi
 	ORDER BY p.video_count DESC, p.id LIMIT 5")
 t_eq "legal names and dates of birth appear on no performer or video page" "${leaks:-none}" none
 
+# ------------------------------------------------------------------ structured data on list and legal pages
+# Every page that is not one video or performer still says what it is
+# (schema.org type, name, canonical URL); lists name their items in order.
+# ld_of PATH: the page's JSON-LD as "type|name|url|items|first item", or "".
+ld_of() {
+	get "$1" >/dev/null
+	sed -n 's#.*<script type="application/ld+json">\(.*\)</script>.*#\1#p' "$TMP/body" | head -n 1 |
+		python3 -c 'import json, sys
+d = json.load(sys.stdin)
+items = d.get("mainEntity", {}).get("itemListElement", [])
+print("|".join([d["@type"], d["name"], d["url"], str(len(items)), items[0]["url"] if items else ""]))' 2>/dev/null
+}
+BASE=$(get / >/dev/null; sed -n 's#.*<link rel="canonical" href="\([^"]*\)/".*#\1#p' "$TMP/body" | head -n 1)
+t_eq "jsonld: home is the WebSite" "$(ld_of / | cut -d'|' -f1-3)" "WebSite|Marquee|$BASE/"
+t_match "jsonld: home offers the search box" "$(body)" '"potentialAction":\{"@type":"SearchAction","target":"[^"]*/search\?q=\{search_term_string\}"'
+ncoll=$(q "SELECT count(*) FROM collections WHERE deleted_at IS NULL")
+t_eq "jsonld: /collections lists every collection" "$(ld_of /collections | cut -d'|' -f1,4)" "CollectionPage|$ncoll"
+first=$(get "/collections/$BIG" >/dev/null; grep -o 'href="/videos/[^"]*"' "$TMP/body" | head -n 1 | cut -d'"' -f2)
+t_eq "jsonld: a collection page lists its page of videos, in order" \
+	"$(ld_of "/collections/$BIG" | cut -d'|' -f1,5)" "CollectionPage|$BASE$first"
+t_eq "jsonld: /performers" "$(ld_of /performers | cut -d'|' -f1-2)" "CollectionPage|Performers"
+t_eq "jsonld: search results" "$(ld_of '/search?q=video' | cut -d'|' -f1-3)" "SearchResultsPage|Search: video|$BASE/search?q=video"
+t_eq "jsonld: /2257 is a WebPage" "$(ld_of /2257 | cut -d'|' -f1,3)" "WebPage|$BASE/2257"
+t_eq "jsonld: /terms" "$(ld_of /terms | cut -d'|' -f1-2)" "WebPage|Terms of service"
+t_eq "jsonld: /privacy" "$(ld_of /privacy | cut -d'|' -f1-2)" "WebPage|Privacy policy"
+t_eq "jsonld: hostile search text survives as data" "$(ld_of '/search?q=%3C%2Fscript%3Ex' | cut -d'|' -f2)" 'Search: </script>x'
+t_eq "jsonld: ... and cannot close its script element" "$(grep -c '</script>x' "$TMP/body")" 0
+
 # ------------------------------------------------------------------ views
 # Views are buffered per worker and written in batches (pages/view.h): after
 # the flush interval, any video page a worker serves writes its batch.
