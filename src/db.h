@@ -39,6 +39,7 @@ enum db_stmt {
 	/* end discovery */
 	/* pages: home, collection, video, performer (pages/{home,collection,video,performer}.c) */
 	DB_HOME,
+	DB_HOME_MEMBER,
 	DB_COLLECTIONS,
 	DB_COLLECTION_NEWEST,
 	DB_COLLECTION_VIEWS,
@@ -55,8 +56,7 @@ enum db_stmt {
 	DB_PERFORMER_NEWEST,
 	DB_PERFORMER_VIEWS,
 	/* end pages */
-	/* playback: player, watch progress, history (pages/{video,progress,history}.c) */
-	DB_PLAYER,
+	/* playback: watch progress, history (pages/{progress,history}.c) */
 	DB_PROGRESS,
 	DB_CONTINUE,
 	DB_HISTORY_PAGE,

@@ -27,6 +27,32 @@
 /* Videos in each home page row. */
 #define HOME_ROW "12"
 
+/*
+ * "Continue watching" for user $1, newest first: up to 12 live videos
+ * started and not completed, as rows of v: the video's columns plus
+ * h_watched_at and h_percent (completed_percentage).
+ */
+#define CONTINUE_ROWS \
+	"(SELECT v.*, h.watched_at AS h_watched_at, h.completed_percentage AS h_percent" \
+	" FROM user_watch_history h JOIN videos v ON v.id = h.video_id" \
+	" WHERE h.user_id = $1 AND NOT h.completed AND h.watch_position_seconds > 0" \
+	"   AND v.is_published AND v.deleted_at IS NULL" \
+	" ORDER BY h.watched_at DESC LIMIT 12) v"
+
+/* The home page's rows (DB_HOME), without the final ORDER BY. */
+#define HOME_SQL \
+	COLLECTION_TILES_SQL \
+	" UNION ALL " \
+	"SELECT 1, row_number() OVER (ORDER BY v.release_date DESC, v.id)," \
+	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " CARD("v") \
+	" FROM (SELECT * FROM videos WHERE is_published AND deleted_at IS NULL" \
+	"       ORDER BY release_date DESC, id LIMIT " HOME_ROW ") v" \
+	" UNION ALL " \
+	"SELECT 2, row_number() OVER (ORDER BY v.view_count DESC, v.id)," \
+	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " CARD("v") \
+	" FROM (SELECT * FROM videos WHERE is_published AND deleted_at IS NULL" \
+	"       ORDER BY view_count DESC, id LIMIT " HOME_ROW ") v"
+
 /* The quality filter of the collection grid: $3 is a quality name. */
 #define QUALITY(t) "(($3 = '4k' AND " t ".has_4k) OR ($3 = '1080p' AND " t ".has_1080p)" \
 	" OR ($3 = '720p' AND " t ".has_720p) OR ($3 = '480p' AND " t ".has_480p))"
@@ -284,20 +310,21 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * Columns: 0 kind, 1 ord, 2 slug, 3 name, 4 description, 5 primary,
 	 * 6 accent, 7 thumbnail_url, 8 banner_image_url, 9 video_count, 10.. card.
 	 */
-	[DB_HOME] = {"home",
-	    COLLECTION_TILES_SQL
+	[DB_HOME] = {"home", HOME_SQL " ORDER BY 1, 2", 0, DB_IDEMPOTENT},
+
+	/*
+	 * Home for a signed-in member, $1 user id: DB_HOME's rows, then kind 3,
+	 * the member's "Continue watching" (CONTINUE_ROWS) with the
+	 * completed_percentage as text in column 4 (description).
+	 */
+	[DB_HOME_MEMBER] = {"home_member",
+	    HOME_SQL
 	    " UNION ALL "
-	    "SELECT 1, row_number() OVER (ORDER BY v.release_date DESC, v.id),"
-	    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " CARD("v")
-	    " FROM (SELECT * FROM videos WHERE is_published AND deleted_at IS NULL"
-	    "       ORDER BY release_date DESC, id LIMIT " HOME_ROW ") v"
-	    " UNION ALL "
-	    "SELECT 2, row_number() OVER (ORDER BY v.view_count DESC, v.id),"
-	    "  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, " CARD("v")
-	    " FROM (SELECT * FROM videos WHERE is_published AND deleted_at IS NULL"
-	    "       ORDER BY view_count DESC, id LIMIT " HOME_ROW ") v"
+	    "SELECT 3, row_number() OVER (ORDER BY v.h_watched_at DESC),"
+	    "  NULL, NULL, v.h_percent::text, NULL, NULL, NULL, NULL, NULL, " CARD("v")
+	    " FROM " CONTINUE_ROWS
 	    " ORDER BY 1, 2",
-	    0, DB_IDEMPOTENT},
+	    1, DB_IDEMPOTENT},
 
 	/* /collections: the kind 0 rows of DB_HOME alone. */
 	[DB_COLLECTIONS] = {"collections", COLLECTION_TILES_SQL " ORDER BY 1, 2", 0, DB_IDEMPOTENT},
@@ -326,20 +353,24 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	    0, DB_IDEMPOTENT},
 
 	/*
-	 * Video page, statement 1: $1 slug.  One row if the video is live.
+	 * Video page, statement 1: $1 slug, $2 the signed-in member's user id
+	 * (NULL for anonymous visitors).  One row if the video is live.
 	 * 0 id, 1 slug, 2 title, 3 description, 4 release_date, 5 duration,
 	 * 6 has_480p, 7 has_720p, 8 has_1080p, 9 has_4k, 10 thumbnail_url,
 	 * 11 view_count, 12 rating, 13 published_at (ISO 8601 UTC),
 	 * 14 collection id, 15 collection slug, 16 collection name (NULL when
 	 * the collection is hidden), 17..19 the non-deleted performers' slugs,
-	 * names and profile photos as text[] in billing order (NULL if none).
-	 * Never legal names or dates of birth.
+	 * names and profile photos as text[] in billing order (NULL if none),
+	 * 20..22 the player's columns: hls_manifest_url, and from the member's
+	 * watch history watch_position_seconds and completed (NULL without a
+	 * row).  Never legal names or dates of birth.
 	 */
 	[DB_VIDEO] = {"video",
 	    "SELECT v.id, v.slug, v.title, v.description, v.release_date, v.duration_seconds,"
 	    "  v.has_480p, v.has_720p, v.has_1080p, v.has_4k, v.thumbnail_url, v.view_count, v.rating,"
 	    "  to_char(v.published_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	    "  c.id, c.slug, c.name, pf.slugs, pf.names, pf.photos"
+	    "  c.id, c.slug, c.name, pf.slugs, pf.names, pf.photos,"
+	    "  v.hls_manifest_url, h.watch_position_seconds, h.completed"
 	    " FROM videos v"
 	    " LEFT JOIN collections c ON c.id = v.collection_id AND c.deleted_at IS NULL AND c.is_active"
 	    " LEFT JOIN LATERAL ("
@@ -348,8 +379,9 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	    "          array_agg(p.profile_photo_url ORDER BY vp.billing_order NULLS LAST, p.name) AS photos"
 	    "   FROM video_performers vp JOIN performers p ON p.id = vp.performer_id"
 	    "   WHERE vp.video_id = v.id AND p.deleted_at IS NULL) pf ON true"
+	    " LEFT JOIN user_watch_history h ON h.video_id = v.id AND h.user_id = $2"
 	    " WHERE v.slug = $1 AND v.is_published AND v.deleted_at IS NULL",
-	    1, DB_IDEMPOTENT},
+	    2, DB_IDEMPOTENT},
 
 	/*
 	 * Video page, statement 2: $1 video id, $2 collection id (may be NULL),
@@ -421,17 +453,7 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	/* ---- end pages ---- */
 
 	/* ---- playback ---- */
-	/*
-	 * The video page's player for an entitled member: $1 user id, $2 video
-	 * id.  0 hls_manifest_url, 1 watch_position_seconds (NULL: never
-	 * watched), 2 completed.
-	 */
-	[DB_PLAYER] = {"player",
-	    "SELECT v.hls_manifest_url, h.watch_position_seconds, h.completed"
-	    " FROM videos v LEFT JOIN user_watch_history h ON h.video_id = v.id AND h.user_id = $1"
-	    " WHERE v.id = $2",
-	    2, DB_IDEMPOTENT},
-
+	/* (The video page's player data comes with DB_VIDEO.) */
 	/*
 	 * POST /api/progress: $1 user id, $2 slug (or NULL), $3 video id (or
 	 * NULL), $4 position (s), $5 completed_percentage, $6 completed.
@@ -460,11 +482,7 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * 0.. card, 9 completed_percentage.
 	 */
 	[DB_CONTINUE] = {"continue",
-	    "SELECT " CARD("v") ", h.completed_percentage"
-	    " FROM user_watch_history h JOIN videos v ON v.id = h.video_id"
-	    " WHERE h.user_id = $1 AND NOT h.completed AND h.watch_position_seconds > 0"
-	    "   AND v.is_published AND v.deleted_at IS NULL"
-	    " ORDER BY h.watched_at DESC LIMIT 12",
+	    "SELECT " CARD("v") ", v.h_percent FROM " CONTINUE_ROWS " ORDER BY v.h_watched_at DESC",
 	    1, DB_IDEMPOTENT},
 
 	/*

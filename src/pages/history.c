@@ -39,6 +39,15 @@ percent(const PGresult *r, int row, int col)
 	return json_integer(p < 0 ? 0 : p > 100 ? 100 : p);
 }
 
+json_t *
+history_card(const PGresult *r, int row, int card_col, int percent_col)
+{
+	json_t *card = cat_card(r, row, card_col);
+	if (card)
+		json_object_set_new(card, "percent", percent(r, row, percent_col));
+	return card;
+}
+
 int
 history_continue(struct app *app, struct request *req, json_t *ctx)
 {
@@ -50,11 +59,9 @@ history_continue(struct app *app, struct request *req, json_t *ctx)
 		return cat_db_error(app);
 	json_t *list = json_array();
 	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *card = cat_card(r, i, 0);
-		if (card == NULL)
-			continue;
-		json_object_set_new(card, "percent", percent(r, i, CAT_CARD_COLS));
-		json_array_append_new(list, card);
+		json_t *card = history_card(r, i, 0, CAT_CARD_COLS);
+		if (card)
+			json_array_append_new(list, card);
 	}
 	cat_set_list(ctx, "continue_watching", list);
 	return 0;

@@ -10,6 +10,7 @@
 #define MARQUEE_HISTORY_H
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 struct app;
 struct request;
@@ -24,5 +25,13 @@ struct request;
  * then unchanged).
  */
 int history_continue(struct app *app, struct request *req, json_t *ctx);
+
+/*
+ * One "Continue watching" card from row `row` of a result: the video card
+ * from column card_col (pages/catalog_util.h) plus "percent" from the
+ * completed_percentage in percent_col.  NULL when the card is unusable.
+ * For pages that fetch the row in their own statement (the home page).
+ */
+json_t *history_card(const PGresult *r, int row, int card_col, int percent_col);
 
 #endif

@@ -4,9 +4,10 @@
  * the newest releases and a row of the most viewed videos; GET /collections:
  * the same collection tiles alone.
  *
- * One SQL round trip each (DB_HOME, DB_COLLECTIONS: same columns).  The page is the same for every anonymous
- * visitor and cached publicly.  For a signed-in member a second statement
- * adds the "Continue watching" row (pages/history.h).
+ * One SQL round trip each (DB_HOME, DB_COLLECTIONS: same columns).  The
+ * page is the same for every anonymous visitor and cached publicly.  For a
+ * signed-in member DB_HOME_MEMBER brings the "Continue watching" row
+ * (pages/history.h) in the same statement.
  */
 #include "pages/pages.h"
 
@@ -19,6 +20,7 @@
 #include "http.h"
 #include "pages/catalog_util.h"
 #include "pages/history.h"
+#include "session.h"
 
 /* Columns of DB_HOME (db_stmts.c). */
 enum { H_KIND, H_ORD, H_SLUG, H_NAME, H_DESC, H_PRIMARY, H_ACCENT, H_THUMB, H_BANNER, H_COUNT, H_CARD };
@@ -50,11 +52,14 @@ collection_tile(const PGresult *r, int i)
 int
 page_home(struct app *app, struct request *req, struct response *resp)
 {
-	PGresult *r = db_exec(app->db, req->arena, DB_HOME, 0, NULL);
+	const struct member *m = sess_member(req);
+	PGresult *r = m ? db_exec(app->db, req->arena, DB_HOME_MEMBER, 1, &m->user_id) :
+	    db_exec(app->db, req->arena, DB_HOME, 0, NULL);
 	if (r == NULL)
 		return cat_db_error(app);
 
-	json_t *rows[3] = {json_array(), json_array(), json_array()};
+	/* 0 collections, 1 newest, 2 most viewed, 3 continue watching. */
+	json_t *rows[4] = {json_array(), json_array(), json_array(), json_array()};
 	const char *first_thumb = NULL;    /* og:image: the first collection's picture */
 	for (int i = 0; i < PQntuples(r); i++) {
 		long long kind = cat_col_ll(r, i, H_KIND);
@@ -66,6 +71,10 @@ page_home(struct app *app, struct request *req, struct response *resp)
 			json_t *card = cat_card(r, i, H_CARD);
 			if (card)
 				json_array_append_new(rows[kind], card);
+		} else if (kind == 3) {
+			json_t *card = history_card(r, i, H_CARD, H_DESC);
+			if (card)
+				json_array_append_new(rows[3], card);
 		}
 	}
 
@@ -80,11 +89,10 @@ page_home(struct app *app, struct request *req, struct response *resp)
 	        name, json_array_size(rows[0])),
 	    "/", "website", first_thumb);
 	cat_page_ld(ctx, app, req->arena, "WebSite", name, "/", NULL);
-	int status = history_continue(app, req, ctx);
-	if (status != 0) {
-		json_decref(ctx);
-		return status;
-	}
+	if (m)
+		cat_set_list(ctx, "continue_watching", rows[3]);
+	else
+		json_decref(rows[3]);
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	return resp_render(app, req, resp, "home", ctx) == 0 ? 0 : 500;
 }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 struct app;
 struct arena;
@@ -63,18 +64,20 @@ int playback_progress(long long position, long long duration, char *pct, size_t 
     int *completed);
 
 /*
- * The video page's player (player.c), for the video with id video_id.  For
- * an entitled member (and age-verified where the jurisdiction requires it)
- * adds ctx "player": {manifest (the /hls/ path), quality (the member's
- * preferred_quality), autoplay ("true"/"false"), resume (whole seconds from
- * the watch history; 0 when never started or completed), csrf (for
- * /api/progress)}: one statement (DB_PLAYER).  When the member may not play
- * it, or the stored manifest cannot be played through /hls/, adds
- * "player_note" {text, href?, label?} instead.  Anonymous visitors and
- * members without a subscription: ctx unchanged, no query (the page shows
- * its call to join).  Returns 0, or 503/500 when the query failed.
+ * The video page's player (player.c), from row `row` of the video page's
+ * result, whose columns col, col+1, col+2 are the video's hls_manifest_url
+ * and the member's watch_position_seconds and completed (NULL when never
+ * watched): see DB_VIDEO.  For an entitled member (and age-verified where
+ * the jurisdiction requires it) adds ctx "player": {manifest (the /hls/
+ * path), quality (the member's preferred_quality), autoplay
+ * ("true"/"false"), resume (whole seconds from the watch history; 0 when
+ * never started or completed), csrf (for /api/progress)}.  When the member
+ * may not play it, or the stored manifest cannot be played through /hls/,
+ * adds "player_note" {text, href?, label?} instead.  Anonymous visitors and
+ * members without a subscription: ctx unchanged (the page shows its call
+ * to join).  No query of its own.
  */
-int playback_player(struct app *app, struct request *req, struct response *resp, json_t *ctx,
-    const char *video_id);
+void playback_player(struct app *app, struct request *req, struct response *resp, json_t *ctx,
+    const PGresult *r, int row, int col);
 
 #endif

@@ -8,13 +8,12 @@
 #include <string.h>
 
 #include "app.h"
-#include "db.h"
 #include "http.h"
 #include "log.h"
 #include "pages/catalog_util.h"
 #include "session.h"
 
-/* Columns of DB_PLAYER. */
+/* The player's columns, from col on (playback.h). */
 enum { P_MANIFEST, P_POSITION, P_COMPLETED };
 
 static void
@@ -28,32 +27,28 @@ note(json_t *ctx, const char *text, const char *href, const char *label)
 	json_object_set_new(ctx, "player_note", n);
 }
 
-int
+void
 playback_player(struct app *app, struct request *req, struct response *resp, json_t *ctx,
-    const char *video_id)
+    const PGresult *r, int row, int col)
 {
 	const struct member *m = sess_member(req);
 	if (m == NULL || !m->entitled)
-		return 0;
+		return;
 	if (req->restricted) {
 		note(ctx, "Where you are, the law requires a verified age before films can be shown.",
 		    "/account", "Verify your age");
-		return 0;
+		return;
 	}
-	const char *params[2] = {m->user_id, video_id};
-	PGresult *r = db_exec(app->db, req->arena, DB_PLAYER, 2, params);
-	if (r == NULL)
-		return cat_db_error(app);
-	const char *manifest = PQntuples(r) == 1 ?
-	    playback_manifest_path(req->arena, PQgetvalue(r, 0, P_MANIFEST)) : NULL;
+	const char *manifest = PQgetisnull(r, row, col + P_MANIFEST) ? NULL :
+	    playback_manifest_path(req->arena, PQgetvalue(r, row, col + P_MANIFEST));
 	if (manifest == NULL) {
-		log_warn("player: video %s has no manifest playable through /hls/", video_id);
+		log_warn("player: video %s has no manifest playable through /hls/", req_path(req));
 		note(ctx, "This film cannot be played right now. Please try again later.", NULL, NULL);
-		return 0;
+		return;
 	}
 	long long resume = 0;
-	if (!PQgetisnull(r, 0, P_POSITION) && !cat_col_bool(r, 0, P_COMPLETED))
-		resume = cat_col_ll(r, 0, P_POSITION);
+	if (!PQgetisnull(r, row, col + P_POSITION) && !cat_col_bool(r, row, col + P_COMPLETED))
+		resume = cat_col_ll(r, row, col + P_POSITION);
 	json_t *p = json_pack("{s:s, s:s, s:s, s:I, s:s}",
 	    "manifest", manifest,
 	    "quality", m->preferred_quality ? m->preferred_quality : "1080p",
@@ -61,5 +56,4 @@ playback_player(struct app *app, struct request *req, struct response *resp, jso
 	    "resume", (json_int_t)resume,
 	    "csrf", csrf_token(app, req, resp));
 	json_object_set_new(ctx, "player", p);
-	return 0;
 }

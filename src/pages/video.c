@@ -4,13 +4,13 @@
  * area, related videos and a VideoObject JSON-LD block.
  *
  * Two SQL round trips: DB_VIDEO (the video, its collection and performers
- * as arrays) and DB_VIDEO_EXTRAS (photos and related videos in one UNION,
+ * as arrays, and for a signed-in member the player's data) and DB_VIDEO_EXTRAS (photos and related videos in one UNION,
  * carrying any due batch of view events: pages/view.h explains why views
  * are counted that way).  Unknown, unpublished and soft-deleted videos are
  * 404 (the first statement finds no row).
  *
- * The player area: for an entitled member a third statement (DB_PLAYER,
- * pages/playback.h) adds the player; everyone else gets the call to join.
+ * The player area: an entitled member gets the player (pages/playback.h),
+ * everyone else the call to join.
  */
 #include "pages/pages.h"
 
@@ -24,12 +24,13 @@
 #include "pages/catalog_util.h"
 #include "pages/playback.h"
 #include "pages/view.h"
+#include "session.h"
 
 /* Columns of DB_VIDEO (db_stmts.c). */
 enum {
 	VC_ID, VC_SLUG, VC_TITLE, VC_DESC, VC_RELEASE, VC_DURATION, VC_480, VC_720, VC_1080, VC_4K,
 	VC_THUMB, VC_VIEWS, VC_RATING, VC_PUBLISHED, VC_COLL_ID, VC_COLL_SLUG, VC_COLL_NAME,
-	VC_PERF_SLUGS, VC_PERF_NAMES, VC_PERF_PHOTOS
+	VC_PERF_SLUGS, VC_PERF_NAMES, VC_PERF_PHOTOS, VC_PLAYER
 };
 /* Columns of DB_VIDEO_EXTRAS. */
 enum { X_KIND, X_ORD, X_CARD, X_URL = X_CARD + CAT_CARD_COLS, X_THUMB, X_ALT, X_W, X_H, X_TYPE };
@@ -96,7 +97,9 @@ page_video(struct app *app, struct request *req, struct response *resp)
 {
 	struct arena *a = req->arena;
 	const char *slug = req_capture(req, "slug")->value;
-	PGresult *r = db_exec(app->db, a, DB_VIDEO, 1, &slug);
+	const struct member *m = sess_member(req);
+	const char *params[2] = {slug, m ? m->user_id : NULL};
+	PGresult *r = db_exec(app->db, a, DB_VIDEO, 2, params);
 	if (r == NULL)
 		return cat_db_error(app);
 	if (PQntuples(r) != 1)
@@ -193,11 +196,7 @@ page_video(struct app *app, struct request *req, struct response *resp)
 		json_decref(actors);
 	json_object_set_new(ctx, "jsonld", json_string(cat_jsonld(a, ld)));
 	json_decref(ld);
-	int status = playback_player(app, req, resp, ctx, id);
-	if (status != 0) {
-		json_decref(ctx);
-		return status;
-	}
+	playback_player(app, req, resp, ctx, r, 0, VC_PLAYER);
 
 	cat_page_meta(ctx, app, a, title, description, path, "video.other", poster);
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
