@@ -117,19 +117,19 @@
  * KEY), kind 'p' the photo gallery (up to 48, non-deleted, in sort order).
  * 0 kind, 1 ord, 2.. card, 11 url, 12 thumbnail_url, 13 alt_text,
  * 14 width, 15 height, 16 photo_type.
- * The filmography walks the performer's links (idx_video_performers_performer)
- * and fetches each video by primary key; OFFSET 0 keeps that nested loop,
- * which the planner would otherwise turn into a hash join over a sequential
- * scan of videos for performers with a few hundred videos.
+ * The filmography is a range of the sort's partial index on the links
+ * (idx_video_performers_newest/_views, 015: each link carries its video's
+ * sort keys and liveness), then 24 fetches by primary key: its cost does
+ * not grow with the performer's number of videos.  COL is the link's copy
+ * of the sort column (descending, as the index).
  */
-#define PERFORMER_SQL(KEY) \
-	"SELECT 'v' AS kind, row_number() OVER (ORDER BY v." KEY ", v.id), " CARD("v") "," \
+#define PERFORMER_SQL(COL) \
+	"SELECT 'v' AS kind, row_number() OVER (ORDER BY k." COL " DESC, k.video_id), " CARD("v") "," \
 	"  NULL, NULL, NULL, NULL, NULL, NULL" \
-	" FROM (SELECT v.* FROM video_performers vp CROSS JOIN LATERAL" \
-	"   (SELECT * FROM videos v WHERE v.id = vp.video_id" \
-	"    AND v.is_published AND v.deleted_at IS NULL OFFSET 0) v" \
-	"  WHERE vp.performer_id = $1" \
-	"  ORDER BY v." KEY ", v.id LIMIT 24 OFFSET $2) v" \
+	" FROM (SELECT vp.video_id, vp." COL " FROM video_performers vp" \
+	"  WHERE vp.performer_id = $1 AND vp.video_live" \
+	"  ORDER BY vp." COL " DESC, vp.video_id LIMIT 24 OFFSET $2) k" \
+	" JOIN videos v ON v.id = k.video_id AND v.is_published AND v.deleted_at IS NULL" \
 	" UNION ALL " \
 	"(SELECT 'p', row_number() OVER (ORDER BY sort_order NULLS LAST, id)," \
 	"  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
@@ -447,9 +447,9 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	    1, DB_IDEMPOTENT},
 
 	[DB_PERFORMER_NEWEST] = {"performer_newest",
-	    PERFORMER_SQL("release_date DESC"), 2, DB_IDEMPOTENT},
+	    PERFORMER_SQL("video_release_date"), 2, DB_IDEMPOTENT},
 	[DB_PERFORMER_VIEWS] = {"performer_views",
-	    PERFORMER_SQL("view_count DESC"), 2, DB_IDEMPOTENT},
+	    PERFORMER_SQL("video_view_count"), 2, DB_IDEMPOTENT},
 	/* ---- end pages ---- */
 
 	/* ---- playback ---- */

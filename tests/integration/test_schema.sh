@@ -153,6 +153,21 @@ bad=$(q "SELECT (SELECT count(*) FROM collections c WHERE video_count <>
 	         WHERE vp.performer_id = p.id AND v.is_published AND v.deleted_at IS NULL))")
 t_eq "counters: all stored counters match a recount" "$bad" "0"
 
+# 015: each link carries its video's sort keys and liveness for the
+# filmography indexes; the triggers keep the copies equal to the video.
+COPIES="SELECT count(*) FROM video_performers vp JOIN videos v ON v.id = vp.video_id
+	WHERE vp.video_release_date IS DISTINCT FROM v.release_date OR vp.video_view_count <> v.view_count
+	   OR vp.video_live <> (v.is_published AND v.deleted_at IS NULL)"
+t_eq "filmography copies: every link matches its video" "$(q "$COPIES")" "0"
+V9=$(video_sql zzst-f1 zzst-a)
+got=$(printf 'BEGIN;\n%s\n%s\n%s\n%s\nROLLBACK;\n' "$V9" "$(link_sql zzst-f1 zzst-p1 1)" \
+	"SELECT concat_ws(',', video_release_date, video_view_count, video_live) FROM video_performers
+	  WHERE video_id = (SELECT id FROM videos WHERE slug = 'zzst-f1');" \
+	"UPDATE videos SET view_count = 42, release_date = '2021-02-03', deleted_at = now() WHERE slug = 'zzst-f1';
+	 SELECT concat_ws(',', video_release_date, video_view_count, video_live) FROM video_performers
+	  WHERE video_id = (SELECT id FROM videos WHERE slug = 'zzst-f1');" | sql 2>&1 | grep -E '^[0-9]{4}-' | tr '\n' ' ')
+t_eq "filmography copies: a new link copies, a video update propagates" "$got" "2020-01-01,0,t 2021-02-03,42,f "
+
 # ----------------------------------------------------------- updated_at
 got=$(printf '%s\n' "BEGIN;
 	UPDATE collections SET updated_at = '2000-01-01' WHERE slug = 'zzst-a';
@@ -314,6 +329,7 @@ if [ -f "$DATASET" ]; then
 		        video_count <> (SELECT count(*) FROM videos v WHERE v.collection_id = c.id
 		                        AND v.is_published AND v.deleted_at IS NULL))")
 		t_eq "dataset: counters agree with the triggers" "$got" "20000,0"
+		t_eq "dataset: filmography copies agree with the videos" "$(tq "$COPIES")" "0"
 	else
 		t_fail "dataset: loads into the migrated schema" "$(printf '%s' "$out" | head -n 3)"
 	fi
