@@ -19,6 +19,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "json_alloc.h"
 #include "log.h"
 #include "master.h"
 #include "util.h"
@@ -71,6 +72,7 @@ check_listen_socket(void)
 int
 main(int argc, char **argv)
 {
+	json_alloc_install();   /* before any jansson object exists */
 	const char *path = NULL;
 	int check_only = 0, c;
 	while ((c = getopt(argc, argv, "c:th")) != -1) {

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "fcgi_io.h"
 #include "http.h"
+#include "json_alloc.h"
 #include "log.h"
 #include "sandbox.h"
 
@@ -182,6 +183,7 @@ worker_run(struct app *app, struct worker_slot *slot, int listen_fd, pid_t maste
 		return 1;
 	}
 	struct arena *a = arena_new();
+	json_alloc_bind(a);   /* jansson's objects live as long as the request (json_alloc.h) */
 	struct response resp;
 	resp_init(&resp);
 	struct buf out = BUF_INIT;
@@ -227,6 +229,7 @@ worker_run(struct app *app, struct worker_slot *slot, int listen_fd, pid_t maste
 	buf_free(&out);
 	resp_free(&resp);
 	arena_free(a);
+	json_alloc_bind(NULL);
 	fcgi_io_free(io);
 	app_free(app);
 	if (stop_fd >= 0)

@@ -8,6 +8,9 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "json_alloc.h"
+
+#include <jansson.h>
 #include "t.h"
 
 static int defer_order[4];
@@ -124,6 +127,33 @@ test_buf_arena(void)
 	arena_free(a);
 }
 
+static void
+test_json_alloc(void)
+{
+	json_alloc_install();
+	json_t *kept = json_pack("{s:s}", "made", "on the heap");
+	struct arena *a = arena_new();
+	json_alloc_bind(a);
+	size_t before = arena_used(a);
+	json_t *o = json_object();
+	for (int i = 0; i < 100; i++)
+		json_object_set_new(o, arena_printf(a, "k%d", i), json_sprintf("value %d", i));
+	T_CHECK("json_alloc: objects come from the bound arena", arena_used(a) > before + 100 * 16);
+	T_STREQ("json_alloc: and work", json_string_value(json_object_get(o, "k42")), "value 42");
+	json_decref(o);
+	json_alloc_bind(NULL);
+	arena_reset(a);
+	T_STREQ("json_alloc: heap objects survive the reset",
+	    json_string_value(json_object_get(kept, "made")), "on the heap");
+	json_alloc_bind(a);
+	json_decref(kept);   /* a heap object freed while bound goes back to the heap: valgrind checks */
+	json_alloc_bind(NULL);
+	json_t *after = json_string("heap again");
+	T_STREQ("json_alloc: unbound, the heap again", json_string_value(after), "heap again");
+	json_decref(after);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -131,5 +161,6 @@ main(void)
 	test_arena_grow();
 	test_buf();
 	test_buf_arena();
+	test_json_alloc();
 	return t_done("test_core");
 }
