@@ -2,8 +2,8 @@
 //
 //   MARQUEE_TEST_URL=http://127.0.0.1:8080 node tests/browser/run.mjs [SCREENSHOT_DIR]
 //
-// Each page (home, a collection, a video, /performers, a performer, a
-// search, /2257) at 1280x800 and 390x844: answers 200, no console errors or
+// Each page (home, /collections, a collection, a video, /performers, a
+// performer, a search, /2257, /terms, /privacy) at 1280x800 and 390x844: answers 200, no console errors or
 // uncaught exceptions, a full-page screenshot saved, and on the phone no
 // horizontal scrolling.  Then: Tab from the top of the page reaches the
 // header's navigation links and the search box with a visible focus ring;
@@ -88,6 +88,9 @@ try {
     ["performer", performer],
     ["search", "/search?q=" + encodeURIComponent(word)],
     ["2257", "/2257"],
+    ["collections", "/collections"],
+    ["terms", "/terms"],
+    ["privacy", "/privacy"],
   ];
 
   // ------------------------------------------------------------ every page, both sizes

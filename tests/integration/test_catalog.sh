@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_catalog.sh - the catalog pages through nginx: home, collection,
-# video, performer, /collections.css (issue 5).
+# video, performer, /collections.css, and the head of /performers, /search,
+# /2257, /terms, /privacy (issue 5).
 #
 # Every page and parameter (bad ones included), visibility of unpublished
 # and soft-deleted videos and performers (changed for the check, restored
@@ -53,7 +54,8 @@ has() { grep -qF -- "$1" "$TMP/body"; }
 esc() { printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g' -e "s/'/\\&#39;/g"; }
 thousands() { printf '%s' "$1" | sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta'; }
 
-# page_ok NAME PATH: 200, HTML, the head every catalog page has, and at most 2 statements.
+# page_ok NAME PATH: 200, HTML, the head every catalog page has, the Rating
+# header, and at most 2 statements.
 page_ok() {
 	local name=$1 st
 	st=$(get "$2")
@@ -65,6 +67,7 @@ page_ok() {
 		has "$tag" || { ok=0; why="missing $tag"; }
 	done
 	[ "$ok" = 1 ] && t_pass "$name: canonical, description, OpenGraph, RTA" || t_fail "$name: canonical, description, OpenGraph, RTA" "$why"
+	t_eq "$name: Rating header" "$(header rating)" RTA-5042-1996-1400-1577-RTA
 	t_match "$name: public cache for anonymous visitors" "$(header cache-control)" '^public, max-age=[0-9]+'
 	local nq
 	nq=$(header x-marquee-queries)
@@ -380,6 +383,7 @@ items = d.get("mainEntity", {}).get("itemListElement", [])
 print("|".join([d["@type"], d["name"], d["url"], str(len(items)), items[0]["url"] if items else ""]))' 2>/dev/null
 }
 BASE=$(get / >/dev/null; sed -n 's#.*<link rel="canonical" href="\([^"]*\)/".*#\1#p' "$TMP/body" | head -n 1)
+for legal in /2257 /terms /privacy; do page_ok "legal page $legal" "$legal"; done
 t_eq "jsonld: home is the WebSite" "$(ld_of / | cut -d'|' -f1-3)" "WebSite|Marquee|$BASE/"
 t_match "jsonld: home offers the search box" "$(body)" '"potentialAction":\{"@type":"SearchAction","target":"[^"]*/search\?q=\{search_term_string\}"'
 ncoll=$(q "SELECT count(*) FROM collections WHERE deleted_at IS NULL")
@@ -394,6 +398,214 @@ t_eq "jsonld: /terms" "$(ld_of /terms | cut -d'|' -f1-2)" "WebPage|Terms of serv
 t_eq "jsonld: /privacy" "$(ld_of /privacy | cut -d'|' -f1-2)" "WebPage|Privacy policy"
 t_eq "jsonld: hostile search text survives as data" "$(ld_of '/search?q=%3C%2Fscript%3Ex' | cut -d'|' -f2)" 'Search: </script>x'
 t_eq "jsonld: ... and cannot close its script element" "$(grep -c '</script>x' "$TMP/body")" 0
+
+# ------------------------------------------------------------------ paging, galleries, soft deletes (fixtures)
+# Fixtures of their own (slugs zz-cpage-*, removed by the EXIT trap and
+# before they are made, so an interrupted run cannot break the next one):
+# a collection, a performer with 30 live videos (release dates and view
+# counts in opposite orders; every title holds the word "quorblax" for
+# search paging), two stills on one video, two photos of the performer, and
+# 50 performers whose names start with X for the letter index's pages.
+CP_CLEAN="UPDATE videos SET is_published = false, published_at = NULL WHERE slug LIKE 'zz-cpage-%';
+DELETE FROM photos WHERE url LIKE '/media/zz-cpage-%';
+DELETE FROM video_performers WHERE video_id IN (SELECT id FROM videos WHERE slug LIKE 'zz-cpage-%');
+DELETE FROM videos WHERE slug LIKE 'zz-cpage-%';
+DELETE FROM performers WHERE slug LIKE 'zz-cpage-%';
+DELETE FROM collections WHERE slug LIKE 'zz-cpage-%'"
+undo "$CP_CLEAN"
+CPN=30
+if out=$(psql "$DB" -X -q -v ON_ERROR_STOP=1 2>&1 <<-EOF
+	$CP_CLEAN;
+	BEGIN;
+	INSERT INTO collections (name, slug, description, sort_order, is_active)
+	VALUES ('Zz Pager Collection', 'zz-cpage-coll', 'Fixture of test_catalog.', 990, true);
+	INSERT INTO performers (name, slug, bio, legal_name, date_of_birth)
+	VALUES ('Zz Pagerton', 'zz-cpage-perf', 'Fixture of test_catalog.', 'Legal Pager Fixture', '1990-01-01');
+	INSERT INTO performers (name, slug)
+	SELECT 'Xq Pager ' || lpad(i::text, 2, '0'), 'zz-cpage-x-' || i FROM generate_series(1, 50) i;
+	INSERT INTO videos (collection_id, title, slug, description, release_date, hls_manifest_url,
+	                    thumbnail_url, performer_count, is_published, published_at, duration_seconds, view_count)
+	SELECT (SELECT id FROM collections WHERE slug = 'zz-cpage-coll'), 'Quorblax Reel ' || lpad(i::text, 2, '0'),
+	       'zz-cpage-v' || lpad(i::text, 2, '0'), 'Fixture of test_catalog.', DATE '2021-01-01' + i,
+	       '/media/hls/none/master.m3u8', '/media/none.jpg', 1, true, now(), 600, 1000 - i
+	  FROM generate_series(1, $CPN) i;
+	INSERT INTO video_performers (video_id, performer_id, billing_order)
+	SELECT v.id, p.id, 1 FROM videos v, performers p WHERE v.slug LIKE 'zz-cpage-v%' AND p.slug = 'zz-cpage-perf';
+	INSERT INTO photos (video_id, photo_type, url, alt_text, sort_order)
+	SELECT id, 'video_still', '/media/zz-cpage-vphoto-' || i || '.jpg', 'Fixture still ' || i, i
+	  FROM videos, generate_series(1, 2) i WHERE slug = 'zz-cpage-v01';
+	INSERT INTO photos (performer_id, photo_type, url, alt_text, sort_order)
+	SELECT id, 'performer_photo', '/media/zz-cpage-pphoto-' || i || '.jpg', 'Fixture photo ' || i, i
+	  FROM performers, generate_series(1, 2) i WHERE slug = 'zz-cpage-perf';
+	COMMIT;
+	EOF
+); then
+	t_pass "fixtures: performer with $CPN videos, photos, X performers"
+else
+	t_fail "fixtures: performer with $CPN videos, photos, X performers" "$(printf '%s' "$out" | tail -n 3)"
+fi
+
+# cards: the video slugs of the page's cards, in order, one a line.
+cards() { grep -o 'class="video-card__link" href="/videos/[^"]*"' "$TMP/body" | sed 's#.*/videos/##; s#"##'; }
+# not_5xx NAME PATH: a bad parameter is refused (400), not found (404) or redirected, never a server error.
+not_5xx() { t_match "$1: 400, 404 or a redirect, never 5xx" "$(get "$2")" '^(400|404|30[1278])$'; }
+# rel_ok NAME PREV NEXT: the page's <link rel=prev/next> point at PREV and NEXT ("" for none).
+rel_ok() {
+	local rel want got
+	for rel in prev next; do
+		[ "$rel" = prev ] && want=$2 || want=$3
+		got=$(grep -o "<link rel=\"$rel\" href=\"[^\"]*\">" "$TMP/body" | sed "s#.*href=\"$BASE##; s#\">##" | sed 's/&amp;/\&/g')
+		t_eq "$1: rel=$rel" "$got" "$want"
+	done
+}
+
+# ---- performer filmography, page 2
+FP=zz-cpage-perf
+page_ok "fixture performer" "/performers/$FP"
+t_match "fixture performer: counts its $CPN videos" "$(body)" "performer-hero__count\">$CPN videos"
+p1=$(cards)
+t_eq "fixture performer page 1: 24 cards" "$(printf '%s\n' "$p1" | grep -c .)" 24
+t_eq "fixture performer page 1: newest first" "$(printf '%s\n' "$p1" | head -n 1)" zz-cpage-v30
+rel_ok "fixture performer page 1" "" "/performers/$FP?page=2"
+page_ok "fixture performer page 2" "/performers/$FP?page=2"
+p2=$(cards)
+t_eq "fixture performer page 2: the remaining $((CPN - 24)) videos, in order" "$(printf '%s\n' "$p2" | tr '\n' ' ')" \
+	"$(for i in $(seq $((CPN - 24)) -1 1); do printf 'zz-cpage-v%02d ' "$i"; done)"
+t_eq "fixture performer pages 1 and 2: every video once" "$(printf '%s\n%s\n' "$p1" "$p2" | sort -u | grep -c .)" "$CPN"
+t_match "fixture performer page 2: canonical" "$(body)" "<link rel=\"canonical\" href=\"[^\"]*/performers/$FP\?page=2\">"
+rel_ok "fixture performer page 2" "/performers/$FP" ""
+get "/performers/$FP?sort=views&page=2" >/dev/null
+t_eq "fixture performer sort=views page 2: least viewed last" "$(cards | tail -n 1)" zz-cpage-v30
+t_eq "fixture performer sort=views page 2: $((CPN - 24)) cards" "$(cards | grep -c .)" $((CPN - 24))
+rel_ok "fixture performer sort=views page 2" "/performers/$FP?sort=views" ""
+get "/performers/$FP?sort=views" >/dev/null
+rel_ok "fixture performer sort=views page 1" "" "/performers/$FP?sort=views&page=2"
+t_eq "fixture performer page 3: 404" "$(get "/performers/$FP?page=3")" 404
+for bad in page=0 page=-1 page=abc page=99999 page=2.0 page= "page=1&page=2" sort= sort=VIEWS sort=rating \
+	sort=%00 "sort=views&sort=newest" "sort=views&page=abc" "sort=newest&page=0"; do
+	not_5xx "fixture performer $bad" "/performers/$FP?$bad"
+done
+
+# ---- search, page 2
+page_ok "search" "/search?q=quorblax"
+t_match "search: counts the fixture videos" "$(body)" "$CPN videos found"
+s1=$(grep -o 'href="/videos/zz-cpage-[^"]*"' "$TMP/body" | sort -u)
+rel_ok "search page 1" "" "/search?q=quorblax&page=2"
+page_ok "search page 2" "/search?q=quorblax&page=2"
+s2=$(grep -o 'href="/videos/zz-cpage-[^"]*"' "$TMP/body" | sort -u)
+t_eq "search page 2: the other $((CPN - 24)) results" "$(printf '%s\n' "$s2" | grep -c .)" $((CPN - 24))
+t_eq "search pages 1 and 2: every result once" "$(printf '%s\n%s\n' "$s1" "$s2" | sort -u | grep -c .)" "$CPN"
+rel_ok "search page 2" "/search?q=quorblax" ""
+t_eq "search page 3: 404" "$(get "/search?q=quorblax&page=3")" 404
+for bad in page=0 page=-1 page=abc page=99999 page= "page=1&page=2"; do
+	not_5xx "search $bad" "/search?q=quorblax&$bad"
+done
+
+# ---- /performers letter index, page 2
+XN=$(q "SELECT count(*) FROM performers WHERE performer_initial(name) = 'x' AND deleted_at IS NULL")
+XP=$(((XN + 47) / 48))
+page_ok "performers" "/performers"
+page_ok "performers letter=x" "/performers?letter=x"
+t_eq "performers letter=x: 48 on page 1" "$(grep -c 'class="performer-card__name"' "$TMP/body")" 48
+rel_ok "performers letter=x page 1" "" "/performers?letter=x&page=2"
+page_ok "performers letter=x page 2" "/performers?letter=x&page=2"
+t_eq "performers letter=x page 2: the next ones" "$(grep -c 'class="performer-card__name"' "$TMP/body")" $((XN - 48 < 48 ? XN - 48 : 48))
+rel_ok "performers letter=x page 2" "/performers?letter=x" "$([ "$XP" -ge 3 ] && echo "/performers?letter=x&page=3")"
+t_eq "performers letter=x past the last page: 404" "$(get "/performers?letter=x&page=$((XP + 1))")" 404
+for bad in page=0 page=-1 page=abc page=99999 page= "page=1&page=2"; do
+	not_5xx "performers letter=x $bad" "/performers?letter=x&$bad"
+done
+
+# ---- soft-deleted photos
+FV=zz-cpage-v01
+get "/videos/$FV" >/dev/null
+t_ok "video gallery: both stills" grep -q 'zz-cpage-vphoto-1.*zz-cpage-vphoto-2' "$TMP/body"
+get "/performers/$FP" >/dev/null
+t_ok "performer gallery: both photos" grep -q 'zz-cpage-pphoto-1.*zz-cpage-pphoto-2' "$TMP/body"
+q "UPDATE photos SET deleted_at = now() WHERE url IN ('/media/zz-cpage-vphoto-1.jpg', '/media/zz-cpage-pphoto-1.jpg')" >/dev/null
+get "/videos/$FV" >/dev/null
+if has zz-cpage-vphoto-1; then t_fail "soft-deleted still: gone from the video page" "still shown"; else t_pass "soft-deleted still: gone from the video page"; fi
+t_ok "soft-deleted still: the other one stays" has zz-cpage-vphoto-2
+get "/performers/$FP" >/dev/null
+if has zz-cpage-pphoto-1; then t_fail "soft-deleted photo: gone from the performer page" "still shown"; else t_pass "soft-deleted photo: gone from the performer page"; fi
+t_ok "soft-deleted photo: the other one stays" has zz-cpage-pphoto-2
+q "UPDATE photos SET deleted_at = now() WHERE url LIKE '/media/zz-cpage-%'" >/dev/null
+get "/videos/$FV" >/dev/null
+if has 'id="video-stills"'; then t_fail "all stills deleted: no Stills section" "still there"; else t_pass "all stills deleted: no Stills section"; fi
+get "/performers/$FP" >/dev/null
+if has 'id="performer-photos"'; then t_fail "all photos deleted: no Photos section" "still there"; else t_pass "all photos deleted: no Photos section"; fi
+q "UPDATE photos SET deleted_at = NULL WHERE url LIKE '/media/zz-cpage-%'" >/dev/null
+get "/videos/$FV" >/dev/null
+t_ok "restored stills: back on the video page" grep -q 'zz-cpage-vphoto-1.*zz-cpage-vphoto-2' "$TMP/body"
+
+# ---- counts after deletes: one video soft-deleted, one unpublished
+q "UPDATE videos SET deleted_at = now() WHERE slug = 'zz-cpage-v05'" >/dev/null
+q "UPDATE videos SET is_published = false, published_at = NULL WHERE slug = 'zz-cpage-v06'" >/dev/null
+live_n=$(q "SELECT count(*) FROM videos WHERE slug LIKE 'zz-cpage-v%' AND $LIVE")
+t_eq "after deletes: performers.video_count counts the live videos" "$(q "SELECT video_count FROM performers WHERE slug = '$FP'")" "$live_n"
+t_eq "after deletes: collections.video_count counts the live videos" "$(q "SELECT video_count FROM collections WHERE slug = 'zz-cpage-coll'")" "$live_n"
+get "/performers/$FP" >/dev/null
+t_match "after deletes: performer page shows the count" "$(body)" "performer-hero__count\">$live_n videos"
+get "/performers/$FP?page=2" >/dev/null
+t_eq "after deletes: performer page 2 holds the rest" "$(cards | grep -c .)" $((live_n - 24))
+if cards | grep -qE 'zz-cpage-v0[56]'; then t_fail "after deletes: hidden videos not in the filmography" "listed"; else t_pass "after deletes: hidden videos not in the filmography"; fi
+get "/collections/zz-cpage-coll" >/dev/null
+t_match "after deletes: collection page shows the count" "$(body)" "collection-hero__count\">$live_n videos"
+get "/search?q=quorblax" >/dev/null
+t_match "after deletes: search counts the live videos" "$(body)" "$live_n videos found"
+get "/performers?letter=z" >/dev/null
+t_match "after deletes: the performer card's count" "$(tr -d '\n' <"$TMP/body" | grep -o 'performer-card__name">Zz Pagerton</span>[^<]*</a>[^<]*<span class="performer-card__meta">[^<]*')" ">$live_n videos\$"
+q "UPDATE videos SET deleted_at = NULL WHERE slug = 'zz-cpage-v05'" >/dev/null
+q "UPDATE videos SET is_published = true, published_at = now() WHERE slug = 'zz-cpage-v06'" >/dev/null
+t_eq "restored videos: performers.video_count back" "$(q "SELECT video_count FROM performers WHERE slug = '$FP'")" "$CPN"
+
+# ---- soft-deleted collection
+# sitemap_locs: every <loc> of /sitemap.xml (and of its files, when it is an index).
+sitemap_locs() {
+	local f
+	get /sitemap.xml >/dev/null
+	grep -o '<loc>[^<]*</loc>' "$TMP/body" | sed 's#</\?loc>##g' >"$TMP/locs"
+	if grep -q '<sitemapindex' "$TMP/body"; then
+		for f in $(cat "$TMP/locs"); do
+			get "/${f#*://*/}" >/dev/null
+			grep -o '<loc>[^<]*</loc>' "$TMP/body" | sed 's#</\?loc>##g'
+		done
+	else
+		cat "$TMP/locs"
+	fi
+}
+FC=zz-cpage-coll
+coll_visible() {   # NAME WANT(1|0): the fixture collection on every list, its page, and its videos' links
+	local name=$1 want=$2 found
+	found=0; [ "$(get "/collections/$FC")" = 200 ] && found=1
+	t_eq "$name: /collections/$FC $([ "$want" = 1 ] && echo 200 || echo 404)" "$found" "$want"
+	for where in / /collections; do
+		get "$where" >/dev/null
+		found=0; has "href=\"/collections/$FC\"" && found=1
+		t_eq "$name: $where $([ "$want" = 1 ] && echo lists || echo omits) it" "$found" "$want"
+	done
+	found=0; sitemap_locs | grep -q "/collections/$FC\$" && found=1
+	t_eq "$name: /sitemap.xml $([ "$want" = 1 ] && echo lists || echo omits) it" "$found" "$want"
+	get "/search/suggest?q=Zz%20Pager%20Coll" >/dev/null
+	found=0; has "/collections/$FC" && found=1
+	t_eq "$name: search suggestions $([ "$want" = 1 ] && echo offer || echo "do not offer") it" "$found" "$want"
+	t_eq "$name: its video page is 200" "$(get "/videos/$FV")" 200
+	found=0; has "href=\"/collections/$FC\"" && found=1
+	t_eq "$name: its video page $([ "$want" = 1 ] && echo links || echo "does not link") to it" "$found" "$want"
+}
+coll_visible "live collection" 1
+q "UPDATE collections SET deleted_at = now() WHERE slug = '$FC'" >/dev/null
+coll_visible "soft-deleted collection" 0
+t_eq "soft-deleted collection: /collections/$FC?page=2 404" "$(get "/collections/$FC?page=2")" 404
+get "/collections" >/dev/null
+t_eq "soft-deleted collection: /collections tiles match the database" "$(grep -c 'class="collection-tile__name"' "$TMP/body")" \
+	"$(q "SELECT count(*) FROM collections WHERE deleted_at IS NULL AND is_active")"
+q "UPDATE collections SET deleted_at = NULL WHERE slug = '$FC'" >/dev/null
+coll_visible "restored collection" 1
+psql "$DB" -X -q -c "$CP_CLEAN" >/dev/null 2>&1
+t_eq "fixtures removed" "$(q "SELECT (SELECT count(*) FROM videos WHERE slug LIKE 'zz-cpage-%') + (SELECT count(*) FROM performers
+	WHERE slug LIKE 'zz-cpage-%') + (SELECT count(*) FROM collections WHERE slug LIKE 'zz-cpage-%') + (SELECT count(*) FROM photos
+	WHERE url LIKE '/media/zz-cpage-%')")" 0
 
 # ------------------------------------------------------------------ views
 # Views are buffered per worker and written in batches (pages/view.h): after
