@@ -70,7 +70,7 @@ static const char sql_video_state[] =
 /* Each performer of the video with what keeps it from being published. */
 static const char sql_performer_problems[] =
 	"SELECT p.slug, coalesce(btrim(p.legal_name), '') = '', p.date_of_birth IS NULL,"
-	"       v.release_date IS NOT NULL AND p.date_of_birth + interval '18 years' > v.release_date,"
+	"       v.release_date IS NOT NULL AND NOT marquee_adult_on(p.date_of_birth, v.release_date),"
 	"       to_char(v.release_date, 'YYYY-MM-DD')"
 	"  FROM video_performers vp JOIN performers p ON p.id = vp.performer_id"
 	"  JOIN videos v ON v.id = vp.video_id"

@@ -519,7 +519,7 @@ static const char *const sql_checks[] = {
 	"         WHERE v.is_published AND v.deleted_at IS NULL AND v.release_date IS NOT NULL"
 	"           AND (ip.slug IS NOT NULL OR p.id IS NOT NULL)) x"
 	" WHERE coalesce(btrim(x.legal_name), '') = '' OR x.dob IS NULL"
-	"    OR x.dob + interval '18 years' > x.release_date"
+	"    OR NOT marquee_adult_on(x.dob, x.release_date)"
 " ORDER BY 3, 4",
 };
 

@@ -220,6 +220,20 @@ commit_fails "2257: published video without performers refused" \
 commit_fails "2257: publishing later is checked too" 'zzst-g5.*under 18' \
 	"$(video_sql zzst-g5 zzst-a 1 false)$(link_sql zzst-g5 zzst-p3)
 	UPDATE videos SET is_published = true WHERE slug = 'zzst-g5';"
+# Born on 29 February (018): 18 on 1 March of a year without it, not a day earlier.
+LEAP="INSERT INTO performers (name, slug, legal_name, date_of_birth)
+	VALUES ('zzst P5', 'zzst-p5', 'Legal Five', '2000-02-29');"
+commit_fails "2257: born on 29 February, not yet 18 on 28 February" 'zzst-g6.*zzst-p5.*under 18' \
+	"$LEAP $(video_sql zzst-g6 zzst-a)$(link_sql zzst-g6 zzst-p5)
+	UPDATE videos SET release_date = '2018-02-28' WHERE slug = 'zzst-g6';"
+out=$(printf 'BEGIN;\n%s\n%s%s\nUPDATE videos SET release_date = %s WHERE slug = %s;\nCOMMIT;\n' "$LEAP" \
+	"$(video_sql zzst-g7 zzst-a)" "$(link_sql zzst-g7 zzst-p5)" "'2018-03-01'" "'zzst-g7'" | sql 2>&1)
+t_eq "2257: born on 29 February, 18 on 1 March" "$out$(q "SELECT count(*) FROM videos WHERE slug = 'zzst-g7'")" "1"
+t_eq "2257: marquee_adult_on on the days around birthdays" \
+	"$(q "SELECT concat_ws(',', marquee_adult_on('2004-03-15', '2022-03-14'), marquee_adult_on('2004-03-15', '2022-03-15'),
+	        marquee_adult_on('2004-02-29', '2022-02-28'), marquee_adult_on('2004-02-29', '2022-03-01'),
+	        marquee_adult_on('2000-02-29', '2018-02-28'), marquee_adult_on('1996-02-29', '2014-02-28'),
+	        marquee_adult_on('1996-02-29', '2014-03-01'))")" "f,t,f,t,f,f,t"
 
 if out=$(printf 'BEGIN;\n%s%s%sCOMMIT;\n' "$(video_sql zzst-ok zzst-a 2)" \
 	"$(link_sql zzst-ok zzst-p2 2)" "$(link_sql zzst-ok zzst-p1 1)" | sql 2>&1); then
