@@ -175,6 +175,14 @@ t_eq "login redirects (e-mail in any case)" "$code" 303
 t_eq "... to next" "$(hdr Location lok)" /account
 sc=$(grep -i '^set-cookie: marquee_session=' "$S/lok.h" | tr -d '\r')
 t_match "session cookie: 43-character token, HttpOnly, SameSite=Lax, Path=/" "$sc" 'marquee_session=[A-Za-z0-9_-]{43};.*Path=/.*HttpOnly.*SameSite=Lax'
+t_ok "session cookie: no Secure on plain http to 127.0.0.1 (dev_mode)" sh -c "! printf '%s' '$sc' | grep -qi '; Secure'"
+# Any other host name, even in dev_mode, gets Secure cookies (the CSRF
+# cookie of a fresh login form comes from the same cookie_secure rule).
+req lsec - -b marquee_age=1 -H 'Host: marquee.example' "$URL/login" >/dev/null
+t_match "cookies are Secure for any host but this machine's own" \
+	"$(grep -i '^set-cookie: ' "$S/lsec.h" | tr -d '\r')" '; Secure'
+req lins - -b marquee_age=1 "$URL/login" >/dev/null
+t_ok "... and not for 127.0.0.1 in dev_mode" sh -c "grep -i '^set-cookie: ' '$S/lins.h' | grep -q . && ! grep -i '^set-cookie: ' '$S/lins.h' | grep -qi '; Secure'"
 tok=$(jar_cookie "$A" marquee_session)
 t_eq "the session is stored under the token's BLAKE2b-256 hash" \
 	"$(sql "SELECT count(*) FROM sessions WHERE token_hash = '\\x$(token_hash "$tok")'")" 1
@@ -276,6 +284,26 @@ post l8 "$A" /login "csrf=$(csrf lf7)" "email=$(enc "$EMAIL")" "password=$(enc "
 req acc5 "$A" "$URL/account" >/dev/null
 t_eq "log out" "$(post lo "$A" /logout "csrf=$(csrf acc5)")" 303
 t_eq "... session gone" "$(req acc6 "$A" "$URL/account")" 303
+
+# ------------------------------------------------------------------ rehash on login
+# A hash made with weaker Argon2id parameters than password.h's (here
+# m=8 MiB, t=1, made once with crypto_pwhash_str for this password) is
+# replaced by a current one at the next successful login.
+R_EMAIL="rehash.$N@example.com"
+: >"$S/r.jar"
+signup_login "$S/r.jar" "$R_EMAIL" "rehash$N" "rehash password $N" >/dev/null
+WEAK='$argon2id$v=19$m=8192,t=1,p=1$K8ZRu57leAkvQF6pGhuszw$rMjDwyPvEAd/fplKnjweErcO2ki2uvS3wG6I5Bn382Q'
+sql "UPDATE users SET password_hash = '$WEAK' WHERE email = '$R_EMAIL'" >/dev/null
+: >"$S/r2.jar"
+req rlf "$S/r2.jar" "$URL/login" >/dev/null
+t_eq "rehash: an old-parameter hash still logs in" \
+	"$(post rli "$S/r2.jar" /login "csrf=$(csrf rlf)" "email=$(enc "$R_EMAIL")" "password=old-params-pass-1")" 303
+t_match "rehash: ... and is stored again with the current parameters" \
+	"$(sql "SELECT password_hash FROM users WHERE email = '$R_EMAIL'")" '^\$argon2id\$v=19\$m=65536,t=2,p=1\$'
+: >"$S/r3.jar"
+req rlf2 "$S/r3.jar" "$URL/login" >/dev/null
+t_eq "rehash: the same password logs in with the new hash" \
+	"$(post rli2 "$S/r3.jar" /login "csrf=$(csrf rlf2)" "email=$(enc "$R_EMAIL")" "password=old-params-pass-1")" 303
 
 # ------------------------------------------------------------------ throttling
 
