@@ -1,0 +1,103 @@
+# tests/bench/lib.sh - what the benchmark commands (tests/bench/run,
+# tests/bench/hold) share: a throwaway stack with deploy/local on a free
+# loopback port, loaded with the shared 20,000-video dataset, stopped again
+# when the command exits.  Sourced, not run.
+#
+# The caller sets NAME (used in messages) before sourcing.  After
+# bench_stack_up: VAR (the stack's directory), PORT, BASE (its URL),
+# OWNER_URL (from the stack's stack.env), q (psql as the owner), RUNID.
+#
+# Environment read here:
+#   MARQUEE_BUILD       build directory (default /tmp/marquee-bench-build,
+#                       kept between runs so a rerun only rebuilds changes)
+#   MARQUEE_SHARED      the shared material (default <repo>/../shared)
+#   MARQUEE_KEEP=1      leave the stack running and keep its directory
+# Every other MARQUEE_* variable is unset: to deploy/local each one is a
+# configuration key, and a stray one would change what is measured.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+LOCAL=$REPO/deploy/local
+RUNID=$(date -u +%Y%m%d-%H%M%S)-$$
+
+die() { printf '%s: error: %s\n' "$NAME" "$*" >&2; exit 1; }
+say() { printf '%s: %s\n' "$NAME" "$*" >&2; }
+
+q() { psql -X -q -At -v ON_ERROR_STOP=1 "$OWNER_URL" "$@"; }
+
+free_port() {
+	local p
+	for ((p = 19100 + RANDOM % 800; p < 20000; p++)); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+bench_cleanup() {
+	trap - EXIT INT TERM
+	[ -n "${VAR:-}" ] || return 0
+	if [ "${MARQUEE_KEEP:-0}" = 1 ]; then
+		say "kept the stack running in $VAR (stop: MARQUEE_VAR=$VAR deploy/local down)"
+		return 0
+	fi
+	MARQUEE_VAR=$VAR "$LOCAL" down >/dev/null 2>&1
+	rm -rf "$VAR"
+}
+
+# bench_stack_up: checks what the run needs (root, wrk, the dataset),
+# starts the stack and loads the dataset.  Extra MARQUEE_* settings for
+# deploy/local are given as arguments, "KEY=VALUE" each (after the scrub).
+bench_stack_up() {
+	[ "$(id -u)" = 0 ] || die "run as root (deploy/local creates users and starts services)"
+	local shared=${MARQUEE_SHARED:-$REPO/../shared}
+	DATASET=$shared/bench/dataset.sql
+	[ -f "$DATASET" ] || die "$DATASET not found (set MARQUEE_SHARED)"
+	"$LOCAL" packages wrk >/dev/null || die "installing wrk failed"
+
+	local v
+	for v in $(compgen -e | grep '^MARQUEE_'); do
+		case $v in MARQUEE_BUILD | MARQUEE_SHARED | MARQUEE_KEEP) ;; *) unset "$v" ;; esac
+	done
+	for v in "$@"; do export "${v?}"; done
+
+	VAR=$(mktemp -d /tmp/marquee-bench.XXXXXX)
+	chmod 0755 "$VAR"
+	trap bench_cleanup EXIT
+	trap 'say interrupted; exit 130' INT TERM
+	PORT=$(free_port) || die "no free port"
+	export MARQUEE_VAR=$VAR MARQUEE_PORT=$PORT MARQUEE_SEED=0
+	export MARQUEE_BUILD=${MARQUEE_BUILD:-/tmp/marquee-bench-build}
+	export MARQUEE_INSTALL=$MARQUEE_BUILD.install
+	export MARQUEE_CONFIGURE_FLAGS=--enable-test-routes
+	BASE=http://127.0.0.1:$PORT
+
+	say "stack: deploy/local up in $VAR, port $PORT (build: $MARQUEE_BUILD)"
+	"$LOCAL" up >"$VAR/up.log" 2>&1 || { tail -n 30 "$VAR/up.log" >&2; die "deploy/local up failed"; }
+	# shellcheck disable=SC1091
+	. "$VAR/stack.env"
+
+	say "loading $DATASET"
+	# The owner is not a superuser: the dataset's ANALYZE and our VACUUM
+	# warn about every catalog they may not touch.  Warnings go to the log.
+	q -f "$DATASET" >/dev/null 2>"$VAR/dataset.log" ||
+		{ tail -n 20 "$VAR/dataset.log" >&2; die "loading the dataset failed"; }
+	{ q -c "REFRESH MATERIALIZED VIEW top_performers" && q -c "VACUUM ANALYZE"; } 2>>"$VAR/dataset.log" ||
+		{ tail -n 20 "$VAR/dataset.log" >&2; die "refreshing top_performers or VACUUM ANALYZE failed"; }
+}
+
+# Process groups of the stack, for /proc readings.
+pids_nginx() { local m; m=$(cat "$VAR/run/nginx.pid"); echo "$m"; pgrep -P "$m"; }
+pids_app() { local m; m=$(cat "$VAR/run/marquee.pid"); echo "$m"; pgrep -P "$m"; }
+pids_pg() { local m; m=$(head -n 1 "$VAR/pg/postmaster.pid"); echo "$m"; pgrep -P "$m"; }
+pids_workers() { pgrep -P "$(cat "$VAR/run/marquee.pid")"; }
+
+# Workers' RSS: "max_kB sum_kB".
+worker_rss() {
+	local p r max=0 sum=0
+	for p in $(pids_workers); do
+		r=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null) || continue
+		[ -n "$r" ] || continue
+		sum=$((sum + r))
+		[ "$r" -gt "$max" ] && max=$r
+	done
+	echo "$max $sum"
+}
