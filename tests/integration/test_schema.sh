@@ -308,6 +308,18 @@ t_eq "migrate: up on a migrated database" "$out" "up to date"
 out=$(MARQUEE_DATABASE_URL=$DB "$CTL" migrate --dir "$MIGRATIONS" sideways 2>&1)
 t_eq "migrate: unknown action is a usage error" "$?" "2"
 
+# --------------------------------------------- example jurisdiction rules
+# deploy/examples/jurisdictions.sql loads, twice (re-running updates), and
+# says what it should; in a transaction rolled back, so the stack keeps its
+# own rules.  Its BEGIN/COMMIT are taken out to nest it in ours.
+EXJ=$SRC/deploy/examples/jurisdictions.sql
+body=$(sed -e '/^BEGIN;$/d' -e '/^COMMIT;$/d' "$EXJ")
+got=$(printf 'BEGIN;\n%s\n%s\n%s\nROLLBACK;\n' "$body" "$body" \
+	"SELECT count(*) || ',' || count(*) FILTER (WHERE rule = 'verify') || ',' ||
+	        bool_and(note <> '') FROM jurisdiction_rules WHERE (country_code, region) IN
+	        (('US', 'TX'), ('US', 'UT'), ('GB', ''), ('FR', ''));" | sql 2>&1 | tail -n 1)
+t_eq "example jurisdictions: load twice, Texas, Utah, UK and France need a verified age" "$got" "4,4,true"
+
 # ------------------------------------------------- throwaway database checks
 TDB=marquee_schema_test_$$
 TURL=$(db_url_for "$TDB")
