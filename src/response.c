@@ -554,9 +554,18 @@ resp_finish(struct request *req, struct response *r)
 	}
 
 	if (r->status == 200 && getlike && r->cache == RESP_CACHE_PUBLIC) {
-		unsigned char h[16];
+		/*
+		 * The ETag only has to change when the body does: SipHash-x24
+		 * (128 bits) with a fixed, public key, so every worker and every
+		 * restart gives a page the same tag.  It costs a fifth of BLAKE2b
+		 * on a 23 KB page (about 9 vs 42 us here), and a collision an
+		 * attacker could craft would only confuse their own cache.
+		 */
+		static const unsigned char etag_key[crypto_shorthash_siphashx24_KEYBYTES] =
+		    "marquee-etag-key";
+		unsigned char h[crypto_shorthash_siphashx24_BYTES];
 		char hex[sizeof h * 2 + 1];
-		crypto_generichash(h, sizeof h, (const unsigned char *)r->body.data, r->body.len, NULL, 0);
+		crypto_shorthash_siphashx24(h, (const unsigned char *)r->body.data, r->body.len, etag_key);
 		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 		const char *etag = arena_printf(r->arena, "\"%s\"", hex);
 		set_header(r, "ETag", etag);
