@@ -426,14 +426,21 @@ cat_page_ld(json_t *ctx, const struct app *app, struct arena *a, const char *typ
 		    "name", site, "url", home));
 	size_t n = items ? json_array_size(items) : 0;
 	if (n) {
+		/* Built without json_pack: parsing its format string 24 times a
+		 * page was 5% of a worker's time on the collection page. */
 		json_t *list = json_array();
+		json_t *list_item = json_string("ListItem");
 		for (size_t i = 0; i < n; i++) {
 			const char *href = json_string_value(json_object_get(json_array_get(items, i), "href"));
-			if (href)
-				json_array_append_new(list, json_pack("{s:s, s:I, s:s}", "@type", "ListItem",
-				    "position", (json_int_t)json_array_size(list) + 1,
-				    "url", cat_abs_url(app, a, href)));
+			if (href == NULL)
+				continue;
+			json_t *li = json_object();
+			json_object_set(li, "@type", list_item);
+			json_object_set_new(li, "position", json_integer((json_int_t)json_array_size(list) + 1));
+			json_object_set_new(li, "url", json_string(cat_abs_url(app, a, href)));
+			json_array_append_new(list, li);
 		}
+		json_decref(list_item);
 		json_object_set_new(ld, "mainEntity", json_pack("{s:s, s:I, s:o}", "@type", "ItemList",
 		    "numberOfItems", (json_int_t)json_array_size(list), "itemListElement", list));
 	}
