@@ -1,6 +1,7 @@
 /*
  * test_billing.c - the subscriptions state machine: every event from every
- * state, out-of-order and stale events, and the event parser's checks.
+ * state, out-of-order and stale events, and the event parser's checks; the
+ * outbox's retry schedule and cancel request body.
  */
 #include "t.h"
 
