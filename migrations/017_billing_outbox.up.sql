@@ -35,23 +35,20 @@ CREATE TABLE billing_outbox (
 CREATE INDEX idx_billing_outbox_pending ON billing_outbox(next_attempt_at) WHERE sent_at IS NULL;
 CREATE INDEX idx_billing_outbox_subscription ON billing_outbox(subscription_id);
 
--- marquee_grant_app() as in 009, and billing_outbox insert-only, so that
--- running it again later (a role created after migrating) keeps the rule.
-CREATE OR REPLACE FUNCTION marquee_grant_app() RETURNS boolean
+-- billing_outbox is insert-only for marquee_app, also when
+-- marquee_grant_app() is run again later (a role created after migrating):
+-- 009's function, renamed, still grants the data privileges on every
+-- table; the new marquee_grant_app() calls it, then takes back what the
+-- app role must not have.
+ALTER FUNCTION marquee_grant_app() RENAME TO marquee_grant_app_tables;
+
+CREATE FUNCTION marquee_grant_app() RETURNS boolean
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'marquee_app') THEN
+    IF NOT marquee_grant_app_tables() THEN
         RETURN false;
     END IF;
-    GRANT USAGE ON SCHEMA public TO marquee_app;
-    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO marquee_app;
-    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO marquee_app;
-    REVOKE ALL ON schema_migrations FROM marquee_app;
     REVOKE SELECT, UPDATE, DELETE, TRUNCATE ON billing_outbox FROM marquee_app;
-    ALTER DEFAULT PRIVILEGES IN SCHEMA public
-        GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO marquee_app;
-    ALTER DEFAULT PRIVILEGES IN SCHEMA public
-        GRANT USAGE, SELECT ON SEQUENCES TO marquee_app;
     RETURN true;
 END
 $$;
