@@ -318,3 +318,28 @@ billing_checkout_url(struct buf *out, const char *processor_url, const char *sec
 	buf_free(&q);
 	buf_free(&sig);
 }
+
+int
+billing_cancel_body(struct buf *out, const char *sub_id, const char *reason, long long requested_at)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I}", "subscription", sub_id, "reason", reason,
+	    "requested_at", (json_int_t)requested_at);
+	if (o == NULL)
+		return -1;   /* json_pack refuses strings that are not UTF-8 */
+	size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+	size_t n = json_dumpb(o, NULL, 0, flags);
+	buf_grow(out, n);
+	out->len += json_dumpb(o, out->data + out->len, n, flags);
+	out->data[out->len] = '\0';
+	json_decref(o);
+	return 0;
+}
+
+long
+billing_retry_delay(int attempts)
+{
+	long d = BILLING_RETRY_FIRST;
+	for (int i = 1; i < attempts && d < BILLING_RETRY_MAX; i++)
+		d *= 2;
+	return d < BILLING_RETRY_MAX ? d : BILLING_RETRY_MAX;
+}

@@ -132,4 +132,32 @@ void billing_checkout_url(struct buf *out, const char *processor_url, const char
 /* Billing cycle column value of a plan: "monthly" -> "monthly", "annual" -> "yearly"; else NULL. */
 const char *billing_cycle(const char *plan);
 
+/*
+ * The processor's cancel API (docs/BILLING.md, "Cancelling"): for one
+ * billing_outbox row, marqueectl billing-send posts this body to
+ * <processor_api_url>/api/subscriptions/cancel, signed like a webhook
+ * (webhook.h) with processor_secret, Idempotency-Key = the row's id.
+ * Appends to out, compact, in this key order:
+ *   {"subscription":"<processor id>","reason":"<reason>","requested_at":<unix s>}
+ * requested_at is the row's created_at, not the send time, so every retry
+ * of a row sends the same bytes.  Returns 0, or -1 (nothing appended) when
+ * sub_id or reason is not valid UTF-8.
+ */
+int billing_cancel_body(struct buf *out, const char *sub_id, const char *reason,
+    long long requested_at);
+
+/* Retry schedule of the outbox.  Why: a minute rides out a restart or a
+ * deploy of the processor; doubling backs off from a longer outage without
+ * hammering it; 6 h still retries a few times a day for as long as it takes. */
+#define BILLING_RETRY_FIRST 60
+#define BILLING_RETRY_MAX (6 * 3600)
+
+/*
+ * Seconds to wait before the next try of a request that has now failed
+ * attempts times in a row: BILLING_RETRY_FIRST * 2^(attempts - 1), at most
+ * BILLING_RETRY_MAX (60, 120, 240, ... 15360, then 21600 from the 10th
+ * failure on).  attempts < 1 counts as 1.  Never overflows.
+ */
+long billing_retry_delay(int attempts);
+
 #endif

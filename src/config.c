@@ -62,6 +62,8 @@ enum cfg_key {
 	CFG_CURRENCY,
 	CFG_PROCESSOR_URL,
 	CFG_PROCESSOR_SECRET,
+	CFG_PROCESSOR_API_URL,
+	CFG_PROCESSOR_API_TIMEOUT,
 	CFG_BILLING_WEBHOOK_SECRET,
 	CFG_BILLING_WEBHOOK_SECRET_PREVIOUS,
 	CFG__MAX
@@ -217,6 +219,12 @@ static const struct cfg_keydef keys[CFG__MAX] = {
 	    NULL, check_http_url_or_empty, OFF(processor_url)},
 	[CFG_PROCESSOR_SECRET] = {"processor_secret", CFG_STRING, "", 0, 1024,
 	    NULL, check_secret, OFF(processor_secret)},
+	[CFG_PROCESSOR_API_URL] = {"processor_api_url", CFG_STRING, "", 0, 1024,
+	    NULL, check_http_url_or_empty, OFF(processor_api_url)},
+	/* 1 s .. 1 min; default 10 s: a call that takes longer is retried later, and
+	 * the outbox row stays locked (other senders skip it) only this long. */
+	[CFG_PROCESSOR_API_TIMEOUT] = {"processor_api_timeout", CFG_DURATION, "10", 1, 60,
+	    NULL, NULL, OFF(processor_api_timeout)},
 	[CFG_BILLING_WEBHOOK_SECRET] = {"billing_webhook_secret", CFG_STRING, "", 0, 1024,
 	    NULL, check_secret, OFF(billing_webhook_secret)},
 	[CFG_BILLING_WEBHOOK_SECRET_PREVIOUS] = {"billing_webhook_secret_previous", CFG_STRING, "",

@@ -58,7 +58,9 @@ struct config {
 	char *plan_annual_price;
 	char *currency;              /* ISO 4217 */
 	char *processor_url;         /* hosted payment form base URL; "" = joining is off */
-	char *processor_secret;      /* signs /join's redirect to the processor */
+	char *processor_secret;      /* signs /join's redirect and our API calls to the processor */
+	char *processor_api_url;     /* the processor's API base URL (marqueectl billing-send); "" = off */
+	int   processor_api_timeout; /* s; bound of one API call, connecting included */
 	char *billing_webhook_secret;           /* HMAC key of the processor's webhooks; "" = off */
 	char *billing_webhook_secret_previous;  /* accepted too while rotating */
 

@@ -580,20 +580,27 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	    4, 0},
 	/*
 	 * Delete account $1, in one statement (atomic): cancel its running
-	 * subscriptions (kept, without payment details, for the accounts),
+	 * subscriptions (kept, without payment details, for the accounts) and
+	 * queue a cancel request to the processor for each it knows
+	 * (billing_outbox, which keeps the processor's id: the request outlives
+	 * the account; "prev" reads each row's status before this update),
 	 * delete history and sessions, and strip the user row of everything
 	 * personal.  The row stays as a tombstone (subscriptions and billing
 	 * events point at it); the e-mail and username become free again.
 	 */
 	[DB_USER_DELETE] = {"user_delete",
-	    "WITH subs AS (UPDATE subscriptions SET"
-	    "    status = CASE WHEN status IN ('active', 'past_due') THEN 'canceled' ELSE status END,"
-	    "    canceled_at = CASE WHEN status IN ('active', 'past_due') THEN now() ELSE canceled_at END,"
-	    "    canceled_reason = CASE WHEN status IN ('active', 'past_due') THEN 'account deleted'"
-	    "                      ELSE canceled_reason END,"
+	    "WITH subs AS (UPDATE subscriptions s SET"
+	    "    status = CASE WHEN prev.live THEN 'canceled' ELSE s.status END,"
+	    "    canceled_at = CASE WHEN prev.live THEN now() ELSE s.canceled_at END,"
+	    "    canceled_reason = CASE WHEN prev.live THEN 'account deleted' ELSE s.canceled_reason END,"
 	    "    next_billing_at = NULL, payment_method_token = NULL, last_4_digits = NULL,"
 	    "    updated_at = now()"
-	    "  WHERE user_id = $1 RETURNING id),"
+	    "  FROM (SELECT id, status IN ('active', 'past_due') AS live FROM subscriptions"
+	    "        WHERE user_id = $1 FOR UPDATE) prev"
+	    "  WHERE s.id = prev.id RETURNING s.id, s.processor_subscription_id, prev.live),"
+	    " outbox AS (INSERT INTO billing_outbox (kind, subscription_id, processor_subscription_id, reason)"
+	    "  SELECT 'cancel', id, processor_subscription_id, 'account deleted' FROM subs"
+	    "  WHERE live AND processor_subscription_id IS NOT NULL),"
 	    " hist AS (DELETE FROM user_watch_history WHERE user_id = $1 RETURNING id),"
 	    " sess AS (DELETE FROM sessions WHERE user_id = $1 RETURNING id)"
 	    " UPDATE users SET email = 'deleted-' || id || '@deleted.invalid', username = NULL,"
@@ -730,16 +737,23 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	    1, DB_IDEMPOTENT},
 	/*
 	 * The member cancels: access stays until current_period_end (the
-	 * processor's cancellation webhook confirms later).  Rows: the
+	 * processor's cancellation webhook confirms later).  In the same
+	 * statement, so that both commit or neither does, each subscription
+	 * the processor knows gets a cancel request in billing_outbox
+	 * (migration 017), which marqueectl billing-send delivers.  Rows: the
 	 * subscriptions canceled (none if there was nothing to cancel).
 	 * Whole seconds, as the state machine reads and writes them back.
 	 */
 	[DB_BILLING_CANCEL] = {"billing_cancel",
-	    "UPDATE subscriptions SET status = 'canceled',"
-	    " canceled_at = date_trunc('second', now() AT TIME ZONE 'UTC'),"
-	    " canceled_reason = 'member', next_billing_at = NULL, updated_at = now() AT TIME ZONE 'UTC'"
-	    " WHERE user_id = $1::uuid AND status IN ('active', 'past_due')"
-	    " RETURNING processor_subscription_id",
+	    "WITH c AS (UPDATE subscriptions SET status = 'canceled',"
+	    "  canceled_at = date_trunc('second', now() AT TIME ZONE 'UTC'),"
+	    "  canceled_reason = 'member', next_billing_at = NULL, updated_at = now() AT TIME ZONE 'UTC'"
+	    "  WHERE user_id = $1::uuid AND status IN ('active', 'past_due')"
+	    "  RETURNING id, processor_subscription_id),"
+	    " outbox AS (INSERT INTO billing_outbox (kind, subscription_id, processor_subscription_id, reason)"
+	    "  SELECT 'cancel', id, processor_subscription_id, 'member' FROM c"
+	    "  WHERE processor_subscription_id IS NOT NULL)"
+	    " SELECT processor_subscription_id FROM c",
 	    1, 0},
 	/* ---- end billing ---- */
 };

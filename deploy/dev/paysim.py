@@ -13,8 +13,20 @@ tell it from the processor:
   POST /pay  (checkout, card)  takes the card (Luhn; 4000000000000002 is
        declined), creates the subscription, sends a signed `sale` webhook
        to the application, then 303 to return_url.
+  POST /api/subscriptions/cancel   the processor's API, called by
+       `marqueectl billing-send` (src/ctl/outbox.c).  Body
+       {"subscription": ID, "reason": ..., "requested_at": UNIX}, header
+       Marquee-Signature made with the processor secret (5 min tolerance:
+       401 otherwise, nothing done) and Idempotency-Key (400 without).  The
+       first request with a key is carried out: the subscription is marked
+       canceled, the answer (200, or 404 for an unknown subscription) is
+       kept, and a signed `cancellation` webhook goes to the application
+       afterwards, as the real processor does.  A repeat with the same key
+       gets the kept answer and changes nothing (422 if its body differs).
   Admin API for tests (loopback only, like everything here); each sends
   the matching signed webhook and answers JSON {"event", "status", "body"}:
+  POST /admin/subscribe?member=UUID[&plan=monthly]  a new subscription, as
+                                          if paid on the form (sale webhook)
   POST /admin/renew?sub=ID[&at=UNIX]      renewal: next period
   POST /admin/fail?sub=ID[&at=UNIX]       renewal_failure
   POST /admin/cancel?sub=ID[&at=UNIX]     cancellation
@@ -25,12 +37,19 @@ tell it from the processor:
   POST /admin/send-raw[?t=UNIX][&secret=S][&unsigned=1]  the request body
        as the event, signed at time t with secret S (forged/stale tests)
   GET  /admin/subs?member=UUID            the member's subscriptions
+  GET  /admin/api-request?key=K           what the API did with
+       Idempotency-Key K: {"key", "sub", "status" (the answer's), "received"
+       (requests with the key), "webhook_status" (the cancellation's, once
+       delivered)}; 404 if no request with K was carried out
   GET  /healthz
 
 Webhooks go to --webhook-url with `Marquee-Signature` (HMAC-SHA256 over
 "<t>.<body>") and are retried three times on 5xx or a connection failure,
 as a real processor would.  Secrets come from the environment
 (PAYSIM_PROCESSOR_SECRET, PAYSIM_WEBHOOK_SECRET), never from argv.
+State (subscriptions, events, API requests) is in memory, and also in
+--state FILE when given, so a restart (a processor outage in the tests)
+forgets nothing.
 Only the payment token and the card's last 4 digits leave this program.
 """
 
@@ -53,6 +72,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 DAY = 86400
 PERIOD = {"monthly": 30 * DAY, "annual": 365 * DAY}
 FORM_TOLERANCE = 3600  # a person fills the form: an hour, not webhook's 5 minutes
+API_TOLERANCE = 300    # machine to machine: the webhooks' 5 minutes
 DECLINED = "4000000000000002"
 BODY_MAX = 64 * 1024
 
@@ -60,6 +80,30 @@ LOCK = threading.Lock()
 SUBS = {}       # sub id -> dict
 EVENTS = {}     # event id -> body bytes
 CHECKOUTS = {}  # checkout id -> verified /pay parameters
+API = {}        # Idempotency-Key -> what the API did (see /admin/api-request)
+STATE_FILE = None
+
+
+def save():
+    """Write the state to STATE_FILE (caller holds LOCK); atomic rename."""
+    if STATE_FILE is None:
+        return
+    state = {"subs": SUBS, "events": {k: v.decode() for k, v in EVENTS.items()}, "api": API}
+    tmp = STATE_FILE + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(state, f)
+    os.replace(tmp, STATE_FILE)
+
+
+def load():
+    try:
+        with open(STATE_FILE) as f:
+            state = json.load(f)
+    except FileNotFoundError:
+        return
+    SUBS.update(state["subs"])
+    EVENTS.update({k: v.encode() for k, v in state["events"].items()})
+    API.update(state["api"])
 
 
 def sign(secret, t, body):
@@ -135,8 +179,37 @@ class Sim:
         body = json.dumps(ev, separators=(",", ":")).encode()
         with LOCK:
             EVENTS[ev["id"]] = body
+            save()
         status, text = self.deliver(body)
         return {"event": ev["id"], "status": status, "body": text, "sub": sub["id"]}
+
+    def new_sub(self, member, reference, plan, amount, currency, last4):
+        now = int(time.time())
+        sub = {
+            "id": "sub_" + secrets.token_hex(10),
+            "member": member,
+            "reference": reference,
+            "plan": plan,
+            "amount": amount,
+            "currency": currency,
+            "period_start": now,
+            "period_end": now + PERIOD[plan],
+            "payment_token": "tok_" + secrets.token_hex(12),
+            "last4": last4,
+            "status": "active",
+        }
+        with LOCK:
+            SUBS[sub["id"]] = sub
+            save()
+        return sub
+
+    def confirm_cancel(self, key, sub):
+        """The cancellation webhook after an API cancel (its own thread)."""
+        res = self.event(sub, "cancellation")
+        with LOCK:
+            API[key]["webhook_status"] = res["status"]
+            API[key]["webhook_event"] = res["event"]
+            save()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -187,6 +260,15 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 subs = [s for s in SUBS.values() if s["member"] == q.get("member")]
             return self.send_json(200, subs)
+        if path == "/admin/api-request":
+            _, q = self.query()
+            with LOCK:
+                rec = API.get(q.get("key", ""))
+                rec = None if rec is None else {k: rec.get(k) for k in (
+                    "key", "sub", "status", "received", "webhook_status")}
+            if rec is None:
+                return self.send_json(404, {"error": "no such request"})
+            return self.send_json(200, rec)
         self.send(404, "not found\n")
 
     def do_POST(self):
@@ -194,6 +276,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path == "/pay":
                 return self.pay_submit()
+            if path == "/api/subscriptions/cancel":
+                return self.api_cancel()
             if path.startswith("/admin/"):
                 return self.admin(path[len("/admin/"):])
         except ValueError as e:
@@ -242,29 +326,72 @@ class Handler(BaseHTTPRequestHandler):
         card = "".join(ch for ch in form.get("card", "") if ch.isdigit())
         if not (12 <= len(card) <= 19) or not luhn(card) or card == DECLINED:
             return self.send(402, "card declined\n")
-        now = int(time.time())
-        sub = {
-            "id": "sub_" + secrets.token_hex(10),
-            "member": q["member"],
-            "reference": q["reference"],
-            "plan": q["plan"],
-            "amount": q["amount"],
-            "currency": q["currency"],
-            "period_start": now,
-            "period_end": now + PERIOD[q["plan"]],
-            "payment_token": "tok_" + secrets.token_hex(12),
-            "last4": card[-4:],
-        }
-        with LOCK:
-            SUBS[sub["id"]] = sub
+        sub = self.sim.new_sub(q["member"], q["reference"], q["plan"], q["amount"], q["currency"],
+                               card[-4:])
         res = self.sim.event(sub, "sale")
         if res["status"] != 200:
             self.log_message("sale webhook for %s answered %s", sub["id"], res["status"])
         self.send(303, "", headers=[("Location", q["return_url"])])
 
+    def api_cancel(self):
+        body = self.body()
+        if not verify(self.sim.processor_secret, self.headers.get("Marquee-Signature", ""),
+                      body, int(time.time()), API_TOLERANCE):
+            self.log_message("api cancel refused: bad or stale signature")
+            return self.send_json(401, {"error": "bad signature"})
+        key = self.headers.get("Idempotency-Key", "")
+        if not key or len(key) > 255:
+            return self.send_json(400, {"error": "Idempotency-Key required"})
+        digest = hashlib.sha256(body).hexdigest()
+        notify = None
+        with LOCK:
+            rec = API.get(key)
+            if rec is not None:
+                rec["received"] += 1
+                save()
+                if rec["digest"] != digest:
+                    return self.send_json(422, {"error": "Idempotency-Key used for another request"})
+                self.log_message("api cancel %s: repeat of key %s, answered as before", rec["sub"], key)
+                return self.send(rec["status"], rec["answer"], "application/json")
+            try:
+                req = json.loads(body)
+                sub_id, reason = req["subscription"], req["reason"]
+                if not isinstance(sub_id, str) or not isinstance(reason, str):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError):
+                return self.send_json(400, {"error": "body must be {subscription, reason, requested_at}"})
+            sub = SUBS.get(sub_id)
+            now = int(time.time())
+            if sub is None:
+                status, obj = 404, {"error": "unknown subscription"}
+            else:
+                if sub.get("status") != "canceled":
+                    sub = dict(sub, status="canceled", canceled_at=now, cancel_reason=reason)
+                    SUBS[sub_id] = sub
+                    notify = sub
+                status, obj = 200, {"subscription": sub_id, "status": "canceled",
+                                    "canceled_at": sub.get("canceled_at")}
+            answer = json.dumps(obj) + "\n"
+            API[key] = {"key": key, "sub": sub_id, "digest": digest, "status": status,
+                        "answer": answer, "received": 1, "webhook_status": None}
+            save()
+        self.log_message("api cancel %s (key %s): %d", sub_id, key, status)
+        self.send(status, answer, "application/json")
+        if notify is not None:
+            # After answering, as the processor does: the caller does not
+            # wait for our webhook round trip to its own site.
+            threading.Thread(target=self.sim.confirm_cancel, args=(key, notify), daemon=True).start()
+
     def admin(self, action):
         raw, q = self.query()
         at = int(q["at"]) if q.get("at") else None
+        if action == "subscribe":
+            plan = q.get("plan", "monthly")
+            if plan not in PERIOD or not q.get("member"):
+                return self.send_json(400, {"error": "member and a known plan required"})
+            sub = self.sim.new_sub(q["member"], secrets.token_hex(16), plan,
+                                   "19.99" if plan == "monthly" else "149.99", "USD", "4242")
+            return self.send_json(200, self.sim.event(sub, "sale"))
         if action == "replay":
             with LOCK:
                 body = EVENTS.get(q.get("event", ""))
@@ -292,6 +419,7 @@ class Handler(BaseHTTPRequestHandler):
                 sub["period_start"] = sub["period_end"]
                 sub["period_end"] = sub["period_end"] + length
             SUBS[sub["id"]] = sub
+            save()
         type_ = types[action]
         if action == "refund" and q.get("kind") == "chargeback":
             type_ = "chargeback"
@@ -302,6 +430,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--listen", default="127.0.0.1:9090", help="loopback HOST:PORT")
     ap.add_argument("--webhook-url", required=True, help="the app's /webhooks/billing URL")
+    ap.add_argument("--state", help="keep the state in this JSON file too (survives restarts)")
     args = ap.parse_args()
     host, _, port = args.listen.rpartition(":")
     if not ipaddress.ip_address(host).is_loopback:
@@ -310,6 +439,11 @@ def main():
     wsec = os.environ.get("PAYSIM_WEBHOOK_SECRET", "")
     if len(psec) < 32 or len(wsec) < 32:
         sys.exit("paysim: PAYSIM_PROCESSOR_SECRET and PAYSIM_WEBHOOK_SECRET must be set (>= 32 chars)")
+    global STATE_FILE
+    if args.state:
+        STATE_FILE = args.state
+        with LOCK:
+            load()
     srv = ThreadingHTTPServer((host, int(port)), Handler)
     srv.sim = Sim(args.webhook_url, psec, wsec)
     sys.stderr.write("paysim: listening on http://%s (webhooks to %s)\n" % (args.listen, args.webhook_url))

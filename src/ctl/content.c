@@ -8,7 +8,8 @@
  *   feature VIDEO [--off]               videos.is_featured
  *   set-collection-featured COLL VIDEO|--none
  *   refresh                             REFRESH MATERIALIZED VIEW CONCURRENTLY
- *   maintain                            the periodic job: fold views, refresh
+ *   maintain                            the periodic job: fold views, refresh,
+ *                                       billing-send (outbox.c)
  *
  * The database enforces the rules (the deferred 2257 trigger of migration
  * 003, the counters of 002, ON DELETE RESTRICT); these commands check first
@@ -26,6 +27,7 @@
 #include "buf.h"
 #include "ctl.h"
 #include "ctl/ctl_util.h"
+#include "ctl/outbox.h"
 #include "util.h"
 
 /* Longest slugs the schema allows (VARCHAR sizes). */
@@ -556,8 +558,12 @@ ctl_refresh(int argc, char **argv)
 /*
  * The periodic job (deploy/systemd/marquee-maintain.timer; deploy/local runs
  * it every minute): fold the page views the workers appended to
- * video_view_events into videos.view_count (migration 008), then refresh
- * top_performers.  Safe to run concurrently with itself and with the site.
+ * video_view_events into videos.view_count (migration 008), refresh
+ * top_performers, then deliver the processor requests waiting in
+ * billing_outbox (outbox.h).  Each step runs even if an earlier one failed
+ * (a processor outage must not stop view counts, nor the reverse); the
+ * exit status is 1 if any failed.  Safe to run concurrently with itself
+ * and with the site.
  */
 int
 ctl_maintain(int argc, char **argv)
@@ -569,13 +575,17 @@ ctl_maintain(int argc, char **argv)
 	PGconn *c = ctl_db_open();
 	if (c == NULL)
 		return 1;
-	int rc = 1;
+	int rc = 0;
 	PGresult *r = ctl_query(c, "SELECT marquee_flush_video_views()", 0, NULL);
-	if (r != NULL) {
+	if (r != NULL)
 		printf("views folded: %s\n", PQgetvalue(r, 0, 0));
-		PQclear(r);
-		rc = refresh_top(c) == 0 ? 0 : 1;
-	}
+	else
+		rc = 1;
+	PQclear(r);
+	if (refresh_top(c) != 0)
+		rc = 1;
+	if (outbox_deliver(c, OUTBOX_LIMIT_DEFAULT) != 0)
+		rc = 1;
 	PQfinish(c);
 	return rc;
 }

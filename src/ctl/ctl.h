@@ -34,6 +34,8 @@ int ctl_refresh(int argc, char **argv);
 int ctl_maintain(int argc, char **argv);
 int ctl_user(int argc, char **argv);
 int ctl_backup(int argc, char **argv);
+/* The payment processor's outbox (outbox.c). */
+int ctl_billing_send(int argc, char **argv);
 /* `restore FILE` (backup.c), reached through ctl_restore (content.c). */
 int ctl_restore_backup(int argc, char **argv);
 

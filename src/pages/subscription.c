@@ -3,12 +3,14 @@
  * member's own cancellation (POST /account/subscription/cancel).
  *
  * Cancelling sets status canceled and canceled_at at once; access stays
- * until current_period_end (marquee_entitled).  In production this is also
- * where the processor's cancel API would be called; the processor then
- * confirms with a `cancellation` webhook, which the state machine accepts
- * on an already canceled subscription without changing its canceled_at
- * (billing.h rule 4).  The development simulator has no inbound API from
- * the app: the tests send its /admin/cancel to play that confirmation.
+ * until current_period_end (marquee_entitled).  The same statement queues
+ * the request to the processor's cancel API in billing_outbox (migration
+ * 017): this handler never calls the processor, so a slow or absent
+ * processor costs the member nothing, and the cancellation and the request
+ * commit together.  `marqueectl billing-send` delivers it; the processor
+ * then confirms with a `cancellation` webhook, which the state machine
+ * accepts on an already canceled subscription without changing its
+ * canceled_at (billing.h rule 4).
  */
 #include "pages/pages.h"
 
@@ -85,7 +87,7 @@ page_subscription_cancel(struct app *app, struct request *req, struct response *
 	if ((r = db_exec(app->db, req->arena, DB_BILLING_CANCEL, 1, p)) == NULL)
 		return db_last_unavailable(app->db) ? 503 : 500;
 	for (int i = 0; i < PQntuples(r); i++)
-		log_info("subscription %s canceled by member %s (processor cancel API: see subscription.c)",
+		log_info("subscription %s canceled by member %s (cancel queued for the processor)",
 		    PQgetvalue(r, i, 0), m->user_id);
 	resp_cache(resp, RESP_CACHE_NONE, 0);
 	return resp_redirect(resp, 303, "/account");

@@ -17,6 +17,11 @@
 # only make a rerun within that minute see stale rules.  Test visitors send
 # their location as X-Geo-Country / X-Geo-Region, the headers nginx maps to
 # GEO_COUNTRY / GEO_REGION (deploy/nginx/http.conf).
+#
+# Deleting an account tells the payment processor: the test gives the
+# account a subscription through the simulator (MARQUEE_PAYSIM_URL, from
+# tests/lib/stack.sh) and delivers the queued cancel with `marqueectl
+# billing-send` (MARQUEE_BIN, the stack's marquee.conf in MARQUEE_VAR).
 set -u
 . "$(dirname "$0")/../lib/assert.sh"
 . "$(dirname "$0")/../lib/stack.sh"
@@ -431,6 +436,11 @@ sql "INSERT INTO user_watch_history (user_id, video_id, watch_position_seconds)
 	INSERT INTO subscriptions (user_id, plan_name, billing_amount, status, started_at, current_period_start,
 	current_period_end, payment_method_token, last_4_digits)
 	VALUES ('$D_ID', 'monthly', 9.99, 'active', now(), now(), now() + interval '30 days', 'tok_x', '4242')" >/dev/null
+# A second subscription the processor knows (the simulator's sale webhook makes it).
+PAYSIM=${MARQUEE_PAYSIM_URL:-}
+D_SUB=$(curl -s --max-time 30 -X POST "$PAYSIM/admin/subscribe?member=$D_ID" | sed -n 's/.*"sub": "\([^"]*\)".*/\1/p')
+t_eq "... (setup) a subscription from the processor" \
+	"$(sql "SELECT status FROM subscriptions WHERE processor_subscription_id = '${D_SUB:-none}'")" active
 req dacc "$D" "$URL/account" >/dev/null
 t_eq "delete without the confirmation box is refused" "$(post del0 "$D" /account/delete "csrf=$(csrf dacc)" "password=$(enc "delete password $N")")" 422
 t_eq "delete with a wrong password is refused" "$(post del1 "$D" /account/delete "csrf=$(csrf dacc)" "password=wrong-password" "confirm=1")" 422
@@ -439,7 +449,22 @@ t_match "... says so" "$(body del2)" 'Your account has been deleted'
 t_eq "... no account has the e-mail any more" "$(sql "SELECT count(*) FROM users WHERE email = '$D_EMAIL' OR username = 'delete$N'")" 0
 t_eq "... the row keeps nothing personal" "$(sql "SELECT (email LIKE 'deleted-%@deleted.invalid') || ' ' || (username IS NULL) || ' ' || password_hash || ' ' || (deleted_at IS NOT NULL) FROM users WHERE id = '$D_ID'")" "true true ! true"
 t_eq "... history removed" "$(sql "SELECT count(*) FROM user_watch_history WHERE user_id = '$D_ID'")" 0
-t_eq "... subscription canceled, payment details gone" "$(sql "SELECT status || ' ' || coalesce(last_4_digits, '-') || ' ' || coalesce(payment_method_token, '-') FROM subscriptions WHERE user_id = '$D_ID'")" "canceled - -"
+t_eq "... subscriptions canceled, payment details gone" "$(sql "SELECT string_agg(status || ' ' || coalesce(last_4_digits, '-') || ' ' || coalesce(payment_method_token, '-') || ' ' || canceled_reason, ',') FROM subscriptions WHERE user_id = '$D_ID'")" "canceled - - account deleted,canceled - - account deleted"
+t_eq "... the processor's subscription (only) gets a cancel request, in the same statement" \
+	"$(sql "SELECT count(*) || ' ' || min(processor_subscription_id) || ' ' || min(reason) || ' ' || bool_and(sent_at IS NULL) FROM billing_outbox WHERE subscription_id IN (SELECT id FROM subscriptions WHERE user_id = '$D_ID')")" \
+	"1 $D_SUB account deleted true"
+D_OB=$(sql "SELECT id FROM billing_outbox WHERE processor_subscription_id = '$D_SUB'")
+t_eq "... the request outlives the account's rows (no cascade)" \
+	"$(printf "BEGIN; DELETE FROM users WHERE id = '%s';\nSELECT count(*) || ' ' || bool_and(subscription_id IS NULL) FROM billing_outbox WHERE id = %s;\nROLLBACK;\n" "$D_ID" "${D_OB:-0}" | psql "$DB" -XAtq -v ON_ERROR_STOP=1 2>&1)" "1 true"
+out=$(MARQUEE_CONFIG=$MARQUEE_VAR/marquee.conf MARQUEE_DATABASE_URL=$DB "$MARQUEE_BIN/marqueectl" billing-send 2>&1)
+t_match "... billing-send delivers it" "$out" "#$D_OB cancel $D_SUB sent \(HTTP 200"
+t_eq "... marked sent" "$(sql "SELECT sent_at IS NOT NULL FROM billing_outbox WHERE id = ${D_OB:-0}")" t
+t_match "... the simulator canceled it, once" "$(curl -s --max-time 10 "$PAYSIM/admin/api-request?key=$D_OB")" \
+	"\"sub\": \"$D_SUB\", \"status\": 200, \"received\": 1"
+d_cancel() { [ "$(sql "SELECT count(*) FROM billing_events WHERE type = 'cancellation' AND payload->'subscription'->>'id' = '$D_SUB'")" = 1 ]; }
+t_ok "... its cancellation webhook arrived" wait_until 20 d_cancel
+t_eq "... and was stored without a member (the account is gone)" \
+	"$(sql "SELECT outcome || ' ' || (user_id IS NULL) FROM billing_events WHERE type = 'cancellation' AND payload->'subscription'->>'id' = '$D_SUB'")" "no_member true"
 t_eq "... sessions gone" "$(sql "SELECT count(*) FROM sessions WHERE user_id = '$D_ID'")" 0
 t_eq "... logged out" "$(req dacc2 "$D" "$URL/account")" 303
 req dlf "$D" "$URL/login" >/dev/null

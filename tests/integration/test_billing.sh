@@ -10,10 +10,14 @@
 # forged, unsigned, stale and replayed webhooks, out-of-order events, a
 # 10 MB body and SQL metacharacters in payload fields are refused or
 # stored safely.  Entitlement is read through marquee_entitled() and the
-# account page.
+# account page.  The member's cancellation reaches the processor through
+# billing_outbox and `marqueectl billing-send` (its cancel API, signed,
+# idempotent), including while the simulator is down and after it is back;
+# forged calls to that API are refused by the simulator.
 #
 # Environment: MARQUEE_TEST_URL, MARQUEE_DATABASE_URL, MARQUEE_PAYSIM_URL
-# (tests/lib/stack.sh derives it: deploy/local runs the simulator on PORT+1000).
+# (tests/lib/stack.sh derives it: deploy/local runs the simulator on PORT+1000),
+# MARQUEE_VAR (the stack: marquee.conf, paysim.env), MARQUEE_BIN (marqueectl).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/stack.sh"
@@ -51,6 +55,25 @@ admin() { curl -s --max-time 30 -X POST "$PAYSIM/admin/$1?$2"; }
 # jfield KEY: a string or number member of the simulator's flat JSON answer
 # (sed, not python3: its start-up costs seconds on a loaded machine).
 jfield() { sed -n 's/.*"'"$1"'": "\{0,1\}\([^"\\,}]*\).*/\1/p'; }
+# send: marqueectl billing-send as the owner role, with the stack's
+# marquee.conf (processor_api_url, processor_secret); prints its output.
+send() {
+	MARQUEE_CONFIG=$MARQUEE_VAR/marquee.conf MARQUEE_DATABASE_URL=$DB \
+		"$MARQUEE_BIN/marqueectl" billing-send "$@" 2>&1
+}
+# apireq KEY: what the simulator's API did with Idempotency-Key KEY.
+apireq() { curl -s --max-time 10 "$PAYSIM/admin/api-request?key=$1"; }
+# cancellations SUB: cancellation webhooks stored for processor subscription SUB.
+cancellations() {
+	q "SELECT count(*) FROM billing_events WHERE type = 'cancellation'
+	   AND payload->'subscription'->>'id' = '$1'"
+}
+has_cancellation() { [ "$(cancellations "$1")" -ge 1 ]; }
+# sim_sub SUB: "status" of SUB in the simulator's own records.
+sim_sub() {
+	curl -s --max-time 10 "$PAYSIM/admin/subs?member=$USER_ID" |
+		grep -o "\"id\": \"$1\"[^}]*" | sed -n 's/.*"status": "\([a-z_]*\)".*/\1/p'
+}
 
 # ---------------------------------------------------------------- /join
 c -o "$TMP/join" "$URL/join"
@@ -169,9 +192,46 @@ t_eq "cancel: still entitled until the period ends" "$(entitled)" t
 c -o "$TMP/account" "$URL/account"
 t_match "account page: canceled, access until the period end" "$(cat "$TMP/account")" 'You keep access until [0-9]{4}-[0-9]{2}-[0-9]{2}'
 canceled_at=$(q "SELECT canceled_at FROM subscriptions WHERE user_id = '$USER_ID'")
-admin cancel "sub=$SUB" >/dev/null
+
+# ---------------------------------------------------------------- the processor is told (outbox)
+ob() { q "SELECT $1 FROM billing_outbox WHERE processor_subscription_id = '$SUB'"; }
+t_eq "cancel: one cancel request queued with it" \
+	"$(ob "count(*), min(kind), min(reason), bool_and(sent_at IS NULL), min(attempts)")" "1|cancel|member|t|0"
+OB=$(ob id)
+t_eq "before billing-send: the simulator still has it active" "$(sim_sub "$SUB")" active
+out=$(send)
+rc=$?
+t_eq "billing-send: exit 0" "$rc" 0
+t_match "billing-send: logs the row as sent" "$out" "#$OB cancel $SUB sent \(HTTP 200, attempt 1\)"
+t_match "billing-send: summary line" "$out" '^billing-send: [1-9][0-9]* sent, 0 failed'
+t_eq "outbox: row sent after one attempt, no error" "$(ob "sent_at IS NOT NULL, attempts, last_error IS NULL")" "t|1|t"
+r=$(apireq "$OB")
+t_eq "simulator: got the cancel once, under Idempotency-Key = outbox id, answered 200" \
+	"$(jfield sub <<<"$r"),$(jfield received <<<"$r"),$(jfield status <<<"$r")" "$SUB,1,200"
+t_eq "simulator: the subscription is canceled there" "$(sim_sub "$SUB")" canceled
+t_ok "the simulator's cancellation webhook arrived" wait_until 20 has_cancellation "$SUB"
+t_eq "cancellation webhook: applied once" \
+	"$(q "SELECT count(*), min(outcome) FROM billing_events WHERE type = 'cancellation'
+	      AND payload->'subscription'->>'id' = '$SUB'")" "1|applied"
 t_eq "processor's cancellation confirms: canceled_at kept, entitled" \
 	"$(q "SELECT status, canceled_at = '$canceled_at' FROM subscriptions WHERE user_id = '$USER_ID'"),$(entitled)" "canceled|t,t"
+out=$(send)
+rc=$?
+t_eq "second billing-send: exit 0, the row is not sent again" "$rc,$(grep -c "#$OB " <<<"$out")" "0,0"
+t_eq "second billing-send: the simulator got nothing more" "$(jfield received <<<"$(apireq "$OB")")" 1
+
+# A sender that died after the processor answered but before its COMMIT
+# leaves the row pending: it is sent again under the same key, and the
+# processor carries it out once.
+q "UPDATE billing_outbox SET sent_at = NULL WHERE id = $OB" >/dev/null
+out=$(send)
+t_match "redelivery: the row is sent again" "$out" "#$OB cancel $SUB sent \(HTTP 200, attempt 2\)"
+r=$(apireq "$OB")
+t_eq "redelivery: the simulator saw the key twice, same answer" \
+	"$(jfield received <<<"$r"),$(jfield status <<<"$r")" "2,200"
+sleep 1 # a second webhook, if one were sent, would have arrived by now
+t_eq "redelivery: carried out once (no second cancellation webhook)" "$(cancellations "$SUB")" 1
+
 
 # ---------------------------------------------------------------- expiry, out of order
 admin expire "sub=$SUB" >/dev/null
@@ -187,6 +247,82 @@ t_eq "late renewal: stored, not applied" \
 	"$(q "SELECT outcome FROM billing_events WHERE processor_event_id = '$(jfield event <<<"$r")'")" terminal
 admin renew "sub=$SUB" >/dev/null
 t_eq "newer renewal after expiry: still expired (terminal)" "$(entitled)" f
+
+# ---------------------------------------------------------------- the processor's API refuses forgeries
+r=$(admin subscribe "member=$USER_ID")
+SUBB=$(jfield sub <<<"$r")
+t_eq "second subscription (simulator's admin): sale webhook 200" "$(jfield status <<<"$r")" 200
+t_eq "second subscription: active here" \
+	"$(q "SELECT status FROM subscriptions WHERE processor_subscription_id = '$SUBB'")" active
+SECRET=$(. "$MARQUEE_VAR/paysim.env" && printf '%s' "$PAYSIM_PROCESSOR_SECRET")
+# sig SECRET T BODY: a Marquee-Signature value.
+sig() {
+	printf 't=%s,v1=%s' "$2" "$(printf '%s.%s' "$2" "$3" | openssl dgst -sha256 -hmac "$1" -r | cut -d' ' -f1)"
+}
+# api KEY SIGNATURE BODY: POST to the simulator's cancel API ("" leaves a header out); the status.
+api() {
+	local h=()
+	[ -n "$1" ] && h+=(-H "Idempotency-Key: $1")
+	[ -n "$2" ] && h+=(-H "Marquee-Signature: $2")
+	curl -s -o /dev/null -w '%{http_code}' --max-time 10 "${h[@]}" -H 'Content-Type: application/json' \
+		--data-binary "$3" "$PAYSIM/api/subscriptions/cancel"
+}
+now=$(date +%s)
+fbody="{\"subscription\":\"$SUBB\",\"reason\":\"member\",\"requested_at\":$now}"
+t_eq "processor API: right signature, no Idempotency-Key -> 400 (the test's signer is right)" \
+	"$(api "" "$(sig "$SECRET" "$now" "$fbody")" "$fbody")" 400
+t_eq "processor API: forged signature -> 401" \
+	"$(api "forged-$RUN" "$(sig not-the-secret-not-the-secret-not-the "$now" "$fbody")" "$fbody")" 401
+t_eq "processor API: unsigned -> 401" "$(api "unsigned-$RUN" "" "$fbody")" 401
+t_eq "processor API: right secret, 1 h old -> 401" \
+	"$(api "stale-$RUN" "$(sig "$SECRET" $((now - 3600)) "$fbody")" "$fbody")" 401
+t_eq "processor API: signature of another body -> 401" \
+	"$(api "swapped-$RUN" "$(sig "$SECRET" "$now" '{}')" "$fbody")" 401
+t_eq "processor API: refused requests did nothing" \
+	"$(http_status "$PAYSIM/admin/api-request?key=forged-$RUN"),$(sim_sub "$SUBB"),$(cancellations "$SUBB")" "404,active,0"
+
+# ---------------------------------------------------------------- processor down, then back
+c -o "$TMP/account" "$URL/account"
+t_eq "cancel the second subscription: 303" \
+	"$(c -o /dev/null -w '%{http_code}' "${ORIGIN[@]}" --data-urlencode "csrf=$(csrf_of "$TMP/account")" \
+		"$URL/account/subscription/cancel")" 303
+OB2=$(q "SELECT id FROM billing_outbox WHERE processor_subscription_id = '$SUBB'")
+t_match "second cancel queued" "$OB2" '^[0-9]+$'
+row2() { q "SELECT sent_at IS NOT NULL, attempts FROM billing_outbox WHERE id = ${OB2:-0}"; }
+if stack_paysim_stop; then
+	out=$(send)
+	rc=$?
+	t_eq "processor down: billing-send exits 1" "$rc" 1
+	t_match "processor down: logs the failure and when it retries" "$out" \
+		"#$OB2 cancel $SUBB failed \(attempt 1\): .*; retry in 60 s, at [0-9-]+T[0-9:]+Z"
+	t_eq "processor down: pending, attempts 1, next try in a minute, error kept" \
+		"$(q "SELECT sent_at IS NULL, attempts, next_attempt_at > now() + interval '50 seconds',
+		      next_attempt_at <= now() + interval '61 seconds', last_error <> ''
+		      FROM billing_outbox WHERE id = ${OB2:-0}")" "t|1|t|t|t"
+	send >/dev/null
+	t_eq "processor down, retry not due yet: not tried again" "$(row2)" "f|1"
+	stack_paysim_start || t_fail "processor back: simulator restarted" "deploy/local paysim-start failed"
+	out=$(send)
+	rc=$?
+	t_eq "processor back, retry not due yet: still pending (exit 0)" "$rc,$(row2)" "0,f|1"
+	q "UPDATE billing_outbox SET next_attempt_at = now() WHERE id = ${OB2:-0}" >/dev/null
+	out=$(send)
+	rc=$?
+	t_eq "processor back, retry due: sent (exit 0, attempt 2)" "$rc,$(row2)" "0,t|2"
+	t_match "processor back: logged as sent" "$out" "#$OB2 cancel $SUBB sent \(HTTP 200, attempt 2\)"
+	r=$(apireq "$OB2")
+	t_eq "processor back: the simulator carried it out once" \
+		"$(jfield received <<<"$r"),$(jfield status <<<"$r"),$(sim_sub "$SUBB")" "1,200,canceled"
+	t_ok "processor back: its cancellation webhook arrived" wait_until 20 has_cancellation "$SUBB"
+else
+	t_fail "processor down: simulator stopped" "deploy/local paysim-stop failed"
+	stack_paysim_start
+fi
+out=$(MARQUEE_CONFIG=$MARQUEE_VAR/marquee.conf MARQUEE_DATABASE_URL=$DB "$MARQUEE_BIN/marqueectl" maintain 2>&1)
+rc=$?
+t_eq "maintain: exit 0 and runs billing-send" "$rc,$(grep -c '^billing-send: .* sent, 0 failed' <<<"$out")" "0,1"
+# The second subscription ends here: the member is entitled by nothing again.
+admin expire "sub=$SUBB" >/dev/null
 
 # ---------------------------------------------------------------- refund and chargeback
 # Raw events for a fresh subscription of the same member (the simulator

@@ -289,8 +289,18 @@ if [ "$(q "SELECT count(*) FROM pg_roles WHERE rolname = 'marquee_app'")" = 1 ];
 	       || has_table_privilege('marquee_app', 'schema_migrations', 'SELECT')::text || ','
 	       || has_schema_privilege('marquee_app', 'public', 'CREATE')::text")
 	t_eq "app role: data privileges only" "$got" "true,false,false"
+	# 017: the site appends to billing_outbox; only the owner (marqueectl
+	# billing-send) reads it and marks rows sent.  Again after re-granting.
+	outbox_privs="SELECT string_agg(p || '=' || has_table_privilege('marquee_app', 'billing_outbox', p), ',')
+		FROM unnest(ARRAY['INSERT', 'SELECT', 'UPDATE', 'DELETE', 'TRUNCATE']) p"
+	t_eq "app role: billing_outbox is insert-only" "$(q "$outbox_privs")" \
+		"INSERT=true,SELECT=false,UPDATE=false,DELETE=false,TRUNCATE=false"
+	q "SELECT marquee_grant_app()" >/dev/null
+	t_eq "app role: billing_outbox stays insert-only after marquee_grant_app()" "$(q "$outbox_privs")" \
+		"INSERT=true,SELECT=false,UPDATE=false,DELETE=false,TRUNCATE=false"
 else
 	t_skip "app role: data privileges only" "no marquee_app role"
+	t_skip "app role: billing_outbox is insert-only" "no marquee_app role"
 fi
 
 cleanup

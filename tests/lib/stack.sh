@@ -25,6 +25,8 @@
 #   stack_log                        print the path of the app's log
 #   stack_nginx_log                  print the path of nginx's access log
 #   stack_nginx_reload               nginx -s reload
+#   stack_paysim_stop                stop the payment simulator (its state is kept)
+#   stack_paysim_start               start it again
 #   stack_wait_healthy [SECONDS]     wait (default 15 s) until /healthz is 200
 
 MARQUEE_SRC=${MARQUEE_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}
@@ -60,6 +62,8 @@ stack_pg_start() { _stack_local pg-start; }
 stack_app_stop() { _stack_local app-stop; }
 stack_app_start() { _stack_local app-start; }
 stack_nginx_reload() { _stack_local nginx-reload; }
+stack_paysim_stop() { _stack_local paysim-stop; }
+stack_paysim_start() { _stack_local paysim-start; }
 
 stack_master_pid() {
 	head -n 1 "$MARQUEE_VAR/run/marquee.pid" 2>/dev/null

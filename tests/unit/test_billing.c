@@ -1,11 +1,13 @@
 /*
  * test_billing.c - the subscriptions state machine: every event from every
- * state, out-of-order and stale events, and the event parser's checks.
+ * state, out-of-order and stale events, and the event parser's checks; the
+ * outbox's retry schedule and cancel request body.
  */
 #include "t.h"
 
 #include "billing.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -317,6 +319,53 @@ test_checkout_url(void)
 	buf_free(&b);
 }
 
+/* The outbox's retry schedule at its boundaries: first try, doubling, the cap. */
+static void
+test_retry_delay(void)
+{
+	T_CHECK("retry: after the 1st failure, 1 minute", billing_retry_delay(1) == 60);
+	T_CHECK("retry: after the 2nd, 2 minutes", billing_retry_delay(2) == 120);
+	T_CHECK("retry: after the 3rd, 4 minutes", billing_retry_delay(3) == 240);
+	T_CHECK("retry: 9th, 15360 s (last below the cap)", billing_retry_delay(9) == 15360);
+	T_CHECK("retry: 10th, capped at 6 h", billing_retry_delay(10) == BILLING_RETRY_MAX);
+	T_CHECK("retry: cap is 6 h", BILLING_RETRY_MAX == 21600);
+	T_CHECK("retry: 11th, still 6 h", billing_retry_delay(11) == 21600);
+	T_CHECK("retry: 64th (2^63 would overflow), 6 h", billing_retry_delay(64) == 21600);
+	T_CHECK("retry: INT_MAX attempts, 6 h", billing_retry_delay(INT_MAX) == 21600);
+	T_CHECK("retry: 0 counts as 1", billing_retry_delay(0) == 60);
+	T_CHECK("retry: negative counts as 1", billing_retry_delay(-5) == 60);
+	long prev = 0;
+	int monotonic = 1;
+	for (int a = 1; a <= 40; a++) {
+		long d = billing_retry_delay(a);
+		if (d < prev || d > BILLING_RETRY_MAX)
+			monotonic = 0;
+		prev = d;
+	}
+	T_CHECK("retry: never shrinks, never above the cap (1..40)", monotonic);
+}
+
+/* The cancel API's body: fixed bytes for a row, JSON-escaped, UTF-8 only. */
+static void
+test_cancel_body(void)
+{
+	struct buf b = BUF_INIT;
+	T_CHECK("cancel body: built", billing_cancel_body(&b, "sub_1", "member", 1760000000) == 0);
+	T_STREQ("cancel body: compact, fixed key order", b.data,
+	    "{\"subscription\":\"sub_1\",\"reason\":\"member\",\"requested_at\":1760000000}");
+	buf_reset(&b);
+	billing_cancel_body(&b, "sub_\"x\\", "account deleted", 0);
+	T_STREQ("cancel body: quotes and backslashes escaped", b.data,
+	    "{\"subscription\":\"sub_\\\"x\\\\\",\"reason\":\"account deleted\",\"requested_at\":0}");
+	buf_reset(&b);
+	buf_puts(&b, "keep");
+	T_CHECK("cancel body: invalid UTF-8 refused", billing_cancel_body(&b, "sub_\xff", "member", 1) == -1);
+	T_STREQ("cancel body: nothing appended on refusal", b.data, "keep");
+	billing_cancel_body(&b, "s", "m", 2);
+	T_STREQ("cancel body: appends", b.data, "keep{\"subscription\":\"s\",\"reason\":\"m\",\"requested_at\":2}");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -325,5 +374,7 @@ main(void)
 	test_periods();
 	test_order();
 	test_parse();
+	test_retry_delay();
+	test_cancel_body();
 	return t_done("test_billing");
 }
