@@ -39,6 +39,10 @@ if [ -z "$URL" ] || [ -z "$DB" ] || [ ! -r "$MARQUEE_VAR/paysim.env" ]; then
 	exit 0
 fi
 OUTAGE=${MARQUEE_FAULT_OUTAGE:-20}
+case $OUTAGE in '' | *[!0-9]*)
+	t_fail "faults: MARQUEE_FAULT_OUTAGE is whole seconds" "got '$OUTAGE'"
+	exit 0 ;;
+esac
 LOAD=(python3 "$MARQUEE_SRC/tests/lib/load.py")
 NGXLOG=$(stack_nginx_log)
 LOGDIR=$MARQUEE_VAR/log
@@ -133,7 +137,7 @@ member_all_200() {
 
 # ------------------------------------------------------------------ a. PostgreSQL restarted under load
 
-load_start a get --threads 3 --cookie "$COOKIE" /healthz "$PAGE" /
+load_start a get --threads 3 --interval 0.01 --cookie "$COOKIE" /healthz "$PAGE" /
 sleep 2
 if stack_pg_stop fast; then
 	sleep 2
@@ -160,7 +164,7 @@ fi
 
 t_eq "outage: the member plays before it (nginx caches the yes for 10 s)" "$(member_get "$MANIFEST")" 200
 cached=$(now_ms)
-load_start b get --threads 2 --cookie "$COOKIE" /healthz "$PAGE"
+load_start b get --threads 2 --interval 0.01 --cookie "$COOKIE" /healthz "$PAGE"
 if stack_pg_stop fast; then
 	down=$(now_ms)
 	sleep 1
@@ -246,7 +250,7 @@ fi
 # only ones that fail (502: the worker died mid-request), the load sees none.
 stack_wait_healthy 15
 mark=$(stack_log_mark)
-load_start d get --threads 2 --cookie "$COOKIE" /healthz "$PAGE"
+load_start d get --threads 2 --interval 0.01 --cookie "$COOKIE" /healthz "$PAGE"
 sleep 1
 codes= start=$(now_ms)
 for ((i = 0; i < 20; i++)); do
@@ -269,7 +273,7 @@ t_eq "crash burst: 30 requests after it all 200" "$(stack_failures 30 /healthz)"
 
 ngx_workers() { pgrep -P "$(cat "$MARQUEE_VAR/run/nginx.pid")" | sort | tr '\n' ' '; }
 before=$(ngx_workers)
-load_start e get --threads 3 --cookie "$COOKIE" /healthz "$PAGE" "$STATIC"
+load_start e get --threads 3 --interval 0.01 --cookie "$COOKIE" /healthz "$PAGE" "$STATIC"
 sleep 1
 stack_nginx_reload || t_fail "nginx reload: first reload" "stack_nginx_reload failed"
 sleep 1.5
