@@ -198,6 +198,7 @@ fi
 
 # The player's page first: every worker has its connection again.
 wait_until 10 member_all_200 $((2 * N)) "$PAGE"
+mark=$(stack_log_mark)
 touch "$W/c.run"
 "${LOAD[@]}" progress "$URL" --out "$W/progress.txt" --cookie "$COOKIE" --video "$SLUG" \
 	--stop-file "$W/c.run" --interval 0.05 2>"$W/progress.err" &
@@ -205,13 +206,22 @@ LOADPID[c]=$!
 "${LOAD[@]}" hooks "$URL" --out "$W/hooks.txt" --member "$MID" --count 150 --prefix "$TAG-dur" \
 	--threads 2 --interval 0.05 --attempts 8 2>"$W/hooks.err" &
 hooks=$!
-sleep 2
+load_start cget get --threads 2 --interval 0.01 --cookie "$COOKIE" "$PAGE" /healthz
+# Both writers under way (python3 may take a while to start on a busy machine).
+wait_until 20 eval '[ -s "$W/progress.txt" ] && grep -q "^attempt" "$W/hooks.err"'
+sleep 1
 if stack_pg_stop immediate; then
 	sleep 1
 	stack_pg_start || t_fail "durability: PostgreSQL started again" "stack_pg_start failed"
 	sleep 3
 	load_stop c
+	load_stop cget
 	wait "$hooks"
+	t_eq "durability: readers saw only 200 and 503 (a killed server is 503, not 500)" "$(tally "$W/cget.txt" '$2 != 200 && $2 != 503')" ""
+	t_eq "durability: webhook attempts answered only 200 and 503" \
+		"$(awk '$1 == "attempt" && $4 != 200 && $4 != 503 { print $4 }' "$W/hooks.err" | sort | uniq -c | tr -s ' \n' ' ')" ""
+	t_eq "durability: the app's log holds only whole records (libpq's warnings too)" \
+		"$(stack_log_since "$mark" | grep -Ev '^(debug|info|warn|error) pid=[0-9]+ ' | head -n 2 | cut -c1-120 | tr '\n' ' ')" ""
 	f=$W/hooks.txt
 	ok2xx='$2 ~ /^2[0-9][0-9]$/'
 	t_eq "durability: every webhook reported" "$(count "$f" 1)" 150
@@ -231,6 +241,7 @@ if stack_pg_stop immediate; then
 			AND s.processor_subscription_id = replace(e.processor_event_id, '$TAG-dur-', '$TAG-dur-sub-')"),$(q "SELECT count(*) FROM subscriptions WHERE processor_subscription_id LIKE '$TAG-dur-sub-%'")" \
 		"$(wc -l <"$W/stored"),$(wc -l <"$W/stored")"
 	f=$W/progress.txt
+	[ -s "$f" ] || echo "note: durability: progress load said: $(tail -n 3 "$W/progress.err" | tr '\n' ' ')"
 	acked=$(awk '$2 == 204 { p = $1 } END { print p + 0 }' "$f")
 	sent=$(awk '{ p = $1 } END { print p + 0 }' "$f")
 	saved=$(q "SELECT watch_position_seconds FROM user_watch_history WHERE user_id = '$MID' AND video_id = '$VID'")
@@ -240,6 +251,7 @@ if stack_pg_stop immediate; then
 		in_range "$saved" "$acked" "$sent"
 else
 	load_stop c
+	load_stop cget
 	wait "$hooks"
 	t_skip "durability" "stack_pg_stop failed (external database?)"
 fi
