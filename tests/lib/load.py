@@ -6,10 +6,10 @@ stop file or a count), and only ever talks to the URL it is given (the
 local stack on 127.0.0.1).
 
   load.py get URL --out FILE [--threads N] [--cookie C] [--source ADDR]
-          (--duration S | --stop-file F) PATH...
+          [--interval S] (--duration S | --stop-file F) PATH...
       N threads cycle over the PATHs (each starts at another one) with
-      kept-alive connections until the duration ends or the stop file is
-      removed.  One line a request:  t_end_ms status retry_after path dur_ms
+      kept-alive connections, each pausing S between requests, until the
+      duration ends or the stop file is removed.  One line a request:  t_end_ms status retry_after path dur_ms
       (t_end_ms: wall clock, ms since the epoch; status: the HTTP status,
       "timeout" when the client gave up after --timeout, "error" when the
       connection failed; retry_after: the header's value or "-").
