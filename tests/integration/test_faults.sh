@@ -310,8 +310,10 @@ else
 	sleep 3
 	attack=$(now_ms)
 	# -i 12: each attacker waits 12 s between pieces, past nginx's 10 s
-	# client_header_timeout / client_body_timeout.  200 slow bodies are
-	# more requests in progress than limit_conn's 128.
+	# client_header_timeout / client_body_timeout; nginx (1.22) logs both
+	# as 408 with the request line.  200 slow bodies are more requests in
+	# progress than limit_conn's 128 (counted once the headers are in, so
+	# slow headers never count): the rest get 429 at once.
 	timeout -k 5 40 slowhttptest -H -c 60 -r 60 -i 12 -l 14 -u "$URL/" >"$W/slowloris.out" 2>&1 &
 	sl=$!
 	timeout -k 5 40 slowhttptest -B -c 200 -r 200 -i 12 -l 14 -s 8192 -u "$URL/api/progress" \
