@@ -56,6 +56,20 @@ copy_msg(char *dst, size_t dstlen, const char *msg)
 		dst[--n] = '\0';
 }
 
+/*
+ * The server's warnings (e.g. "terminating connection due to immediate
+ * shutdown command") become log records instead of libpq's default: raw
+ * lines on stderr, in the middle of the log.
+ */
+static void
+log_notice(void *arg, const char *message)
+{
+	(void)arg;
+	char msg[512];
+	copy_msg(msg, sizeof msg, message);
+	log_warn("db: server says: %s", msg);
+}
+
 static PGconn *
 open_conn(const char *conninfo, int connect_timeout_s, const char *appname,
     char *err, size_t errlen)
@@ -75,6 +89,7 @@ open_conn(const char *conninfo, int connect_timeout_s, const char *appname,
 		PQfinish(c);
 		return NULL;
 	}
+	PQsetNoticeProcessor(c, log_notice, NULL);
 	return c;
 }
 
@@ -189,7 +204,8 @@ enum outcome { OUT_OK, OUT_LOST, OUT_ERROR };
 
 /*
  * Classify r (which may be NULL) and record the failure.  A failed result on
- * a connection libpq now reports as bad means the connection is gone.
+ * a connection libpq now reports as bad, or one without a SQLSTATE, means
+ * the connection is gone.
  */
 static enum outcome
 classify(struct db *db, PGresult *r, const char *what)
@@ -199,15 +215,21 @@ classify(struct db *db, PGresult *r, const char *what)
 		return OUT_OK;
 	char msg[512];
 	copy_msg(msg, sizeof msg, r ? PQresultErrorMessage(r) : PQerrorMessage(db->conn));
-	if (PQstatus(db->conn) == CONNECTION_BAD) {
+	/*
+	 * Every error the server sends carries a SQLSTATE; a failure without
+	 * one is libpq's own: the connection failed (a server killed while the
+	 * statement went out is reported so before libpq marks the connection
+	 * bad).
+	 */
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (PQstatus(db->conn) == CONNECTION_BAD || state == NULL || state[0] == '\0') {
 		log_warn("db: connection lost during %s: %s", what, msg);
 		db->sqlstate[0] = '\0';
 		db->unavailable = 1;
 		drop_conn(db);
 		return OUT_LOST;
 	}
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state ? state : "");
+	snprintf(db->sqlstate, sizeof db->sqlstate, "%s", state);
 	db->unavailable = sqlstate_unavailable(db->sqlstate);
 	if (db->unavailable)
 		log_warn("db: %s: %s (SQLSTATE %s)", what, msg, db->sqlstate);

@@ -11,7 +11,11 @@
  * Access lines (log_access) use level "access" and key=value fields.
  *
  * A failed write (disk full, closed pipe) is dropped silently: logging never
- * fails a request.  Not async-signal-safe; call from normal context only.
+ * fails a request.  A record cut short (the disk filled up mid-write) is
+ * lost, and never swallows the next one: the next record written, by this
+ * process or, after log_share(), any process forked from it, starts with a
+ * newline that ends the fragment.  Not async-signal-safe; call from normal
+ * context only.
  */
 #ifndef MARQUEE_LOG_H
 #define MARQUEE_LOG_H
@@ -36,6 +40,14 @@ int log_level_parse(const char *s, enum log_level *out);
 
 /* Set (or clear with NULL) the request id stamped on records of this process. */
 void log_set_request_id(const char *rid);
+
+/*
+ * Share the "log ends mid-record" state with the processes forked after
+ * this call (a MAP_SHARED page; they all write to the same stderr).  Call
+ * once, in the master, before the first fork.  Returns 0, or -1 (mmap
+ * failed: each process then only ends its own fragments).
+ */
+int log_share(void);
 
 void log_msg(enum log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -130,6 +130,10 @@ main(int argc, char **argv)
 		free(cfg);
 		return 0;
 	}
+	/* The workers inherit the master's stderr, so a record one of them
+	 * leaves cut short on a full disk is ended by whoever logs next. */
+	if (log_share() < 0)
+		log_warn("marquee-fcgi: log_share: %s", strerror(errno));
 	return master_run(path, cfg, app);
 
 fail_cfg:

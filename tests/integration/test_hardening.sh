@@ -38,9 +38,6 @@ trap cleanup EXIT
 
 q() { psql "$DB" -X -q -A -t -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
 undo() { printf '%s;\n' "$1" >>"$RESTORE"; }
-log_mark() { wc -c <"$LOG"; }
-log_since() { tail -c +"$(($1 + 1))" "$LOG"; }
-nworkers() { stack_worker_pids | wc -l; }
 # get PATH [curl args]: past the age gate, never from nginx's micro-cache
 # (a unique cb parameter: get runs in $(...), so a counter would not count);
 # body in $TMP/body, headers in $TMP/head.
@@ -51,16 +48,8 @@ get() {
 	curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' --max-time 15 -b marquee_age=1 \
 		"$@" "$URL$path${sep}cb=h$$-$(date +%s%N)" || true
 }
-# failures N PATH: how many of N sequential GETs of PATH were not 200.
-failures() {
-	local i f=0
-	for ((i = 0; i < $1; i++)); do
-		[ "$(http_status "$URL$2")" = 200 ] || f=$((f + 1))
-	done
-	echo "$f"
-}
 
-N=$(nworkers)
+N=$(stack_nworkers)
 
 # ------------------------------------------------------------------ sandbox
 
@@ -71,7 +60,7 @@ if [ -n "$w" ] && grep -q '^Seccomp:' "/proc/$w/status" 2>/dev/null; then
 else
 	mode=unknown nnp=unknown
 fi
-mark=$(log_mark)
+mark=$(stack_log_mark)
 code=$(curl -s -o "$TMP/body" -w '%{http_code}' --max-time 10 "$URL/__test/forbidden-syscall")
 if [ "$code" = 200 ]; then
 	t_skip "sandbox: forbidden system call" "worker not confined: $(head -c 100 "$TMP/body")"
@@ -80,9 +69,9 @@ else
 	t_eq "sandbox: worker has no_new_privs" "$nnp" 1
 	t_match "sandbox: forbidden system call fails the request" "$code" '^50[0-9]$'
 	t_ok "sandbox: master logs the sandbox violation with the path" wait_until 3 eval \
-		'log_since '"$mark"' | grep -Eq "worker pid=[0-9]+ killed by SIGSYS \(sandbox violation\) while serving /__test/forbidden-syscall"'
-	t_ok "sandbox: capacity back" wait_until 3 eval '[ "$(nworkers)" -eq '"$N"' ]'
-	t_eq "sandbox: 20 requests after the violation all 200" "$(failures 20 /healthz)" 0
+		'stack_log_since '"$mark"' | grep -Eq "worker pid=[0-9]+ killed by SIGSYS \(sandbox violation\) while serving /__test/forbidden-syscall"'
+	t_ok "sandbox: capacity back" wait_until 3 eval '[ "$(stack_nworkers)" -eq '"$N"' ]'
+	t_eq "sandbox: 20 requests after the violation all 200" "$(stack_failures 20 /healthz)" 0
 fi
 # The confined workers served the whole suite before this script; any
 # violation outside the test route is a missing entry in the allow-list.
@@ -122,7 +111,7 @@ fi
 # ------------------------------------------------------------------ 10 MB POSTs
 
 head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$TMP/big"
-mark=$(log_mark)
+mark=$(stack_log_mark)
 posts="/login /signup /logout /join /age-gate /api/progress /webhooks/billing
 	/webhooks/age-verification /account/delete /account/history/clear
 	/account/history/remove /account/logout-all /account/password
@@ -133,7 +122,7 @@ for p in $posts; do
 	t_eq "10 MB POST $p: 413" "$code" 413
 done
 sleep 0.5
-seen=$(log_since "$mark" | grep -E 'access method=POST' | head -n 1)
+seen=$(stack_log_since "$mark" | grep -E 'access method=POST' | head -n 1)
 t_eq "10 MB POSTs: the app saw none of them" "$seen" ""
 
 # ------------------------------------------------------------------ SIGKILL mid-request
@@ -150,11 +139,11 @@ req=$!
 if wait_until 3 sleeping_worker >/dev/null; then
 	victim=$(sleeping_worker)
 	kill -KILL "$victim"
-	during=$(failures 20 /healthz)
+	during=$(stack_failures 20 /healthz)
 	wait "$req"
 	t_match "SIGKILL mid-request: that request fails" "$(cat "$TMP/killed.code")" '^50[0-9]$'
 	t_eq "SIGKILL mid-request: 20 concurrent requests all 200" "$during" 0
-	t_ok "SIGKILL mid-request: capacity back" wait_until 3 eval '[ "$(nworkers)" -eq '"$N"' ]'
+	t_ok "SIGKILL mid-request: capacity back" wait_until 3 eval '[ "$(stack_nworkers)" -eq '"$N"' ]'
 else
 	wait "$req"
 	t_skip "SIGKILL mid-request" "no worker found sleeping in /__test/sleep (/proc/PID/wchan)"

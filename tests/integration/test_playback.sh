@@ -16,6 +16,7 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/stack.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/member.sh"
 
 URL=${MARQUEE_TEST_URL:-}
 DB=${MARQUEE_DATABASE_URL:-}
@@ -49,28 +50,9 @@ get() {
 header() { grep -i "^$1:" "$TMP/head" | head -n 1 | cut -d: -f2- | tr -d '\r' | sed 's/^ //'; }
 has() { grep -qF -- "$1" "$TMP/body"; }
 
-# new_member NAME SUBSCRIPTION: a user with a session; SUBSCRIPTION is
-# "active" (period ends in 30 days) or "none".  Sets M_ID and M_COOKIE.
-new_member() {
-	head -c 32 /dev/urandom >"$TMP/raw"
-	local tok hash
-	tok=$(base64 -w0 <"$TMP/raw" | tr '+/' '-_' | tr -d '=')
-	hash=$(b2sum -l 256 <"$TMP/raw" | cut -d' ' -f1)
-	M_ID=$(q -v email="$TAG-$1@example.test" -v name="$TAG-$1" -v hash="$hash" -v sub="$2" <<-'EOF'
-		INSERT INTO users (email, password_hash, username) VALUES (:'email', 'x', :'name') RETURNING id \gset u_
-		INSERT INTO sessions (user_id, token_hash, csrf_secret, expires_at)
-		  VALUES (:'u_id', decode(:'hash', 'hex'), decode(md5(random()::text) || md5(random()::text), 'hex'),
-		          now() + interval '1 day');
-		INSERT INTO subscriptions (user_id, plan_name, billing_amount, status, started_at,
-		    current_period_start, current_period_end)
-		  SELECT :'u_id', 'monthly', 9.99, 'active', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC',
-		         (now() AT TIME ZONE 'UTC') + interval '30 days'
-		  WHERE :'sub' = 'active';
-		SELECT :'u_id';
-	EOF
-	)
-	M_COOKIE="marquee_session=$tok; $AGE"
-}
+# new_member NAME SUBSCRIPTION: tests/lib/member.sh's member_new for this
+# script's tag; sets M_ID and M_COOKIE.
+new_member() { member_new "$DB" "$TAG-$1@example.test" "$TAG-$1" "$2"; }
 
 # The seeded test stream (deploy/local seed: marqueectl seed).
 read -r SLUG VID <<<"$(q -F ' ' -c "SELECT slug, id FROM videos WHERE is_published AND deleted_at IS NULL

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # test_process.sh - the process model of marquee-fcgi, through the real
 # nginx, spawn-fcgi and PostgreSQL: /healthz and database outages, a killed
-# worker, a crash burst, the watchdog, rolling reload (good and broken
-# configurations), start-up refusals, and the drain on SIGTERM (last: it
-# stops the app, which is started again at the end).
+# worker, the watchdog, rolling reload (good and broken configurations),
+# start-up refusals, and the drain on SIGTERM (last: it stops the app, which
+# is started again at the end).  A crash burst under load is in
+# test_faults.sh.
 #
-# Needs a test build (--enable-test-routes: /__test/sleep, /__test/crash).
+# Needs a test build (--enable-test-routes: /__test/sleep).
 set -u
 . "$(dirname "$0")/../lib/assert.sh"
 . "$(dirname "$0")/../lib/stack.sh"
@@ -25,21 +26,7 @@ trap cleanup EXIT
 
 
 pids() { stack_worker_pids | sort -n | tr '\n' ' '; }
-nworkers() { stack_worker_pids | wc -l; }
 status_is() { [ "$(http_status "$URL$1")" = "$2" ]; }
-
-# failures N PATH: how many of N sequential GETs of PATH were not 200.
-failures() {
-	local i f=0
-	for ((i = 0; i < $1; i++)); do
-		[ "$(http_status "$URL$2")" = 200 ] || f=$((f + 1))
-	done
-	echo "$f"
-}
-
-# The log from byte offset MARK on (log_mark gives the current end).
-log_mark() { wc -c <"$LOG"; }
-log_since() { tail -c +"$(($1 + 1))" "$LOG"; }
 
 # none_of OLD CURRENT: no pid of the list OLD is in the list CURRENT.
 none_of() {
@@ -49,7 +36,7 @@ none_of() {
 	done
 	return 0
 }
-all_replaced() { none_of "$1" "$(pids)" && [ "$(nworkers)" -eq "$2" ]; }
+all_replaced() { none_of "$1" "$(pids)" && [ "$(stack_nworkers)" -eq "$2" ]; }
 
 # ------------------------------------------------------------------ health
 
@@ -59,7 +46,7 @@ hdr=$(curl -s -D - -o /dev/null --max-time 10 "$URL/healthz" | tr -d '\r')
 t_ok "healthz is not cached" grep -qx 'Cache-Control: no-store' <<<"$hdr"
 
 MASTER=$(stack_master_pid)
-N=$(nworkers)
+N=$(stack_nworkers)
 t_ok "master runs" kill -0 "$MASTER"
 t_ok "workers run" [ "$N" -ge 1 ]
 t_ok "master is not root" [ "$(ps -o user= -p "$MASTER")" != root ]
@@ -83,53 +70,40 @@ if stack_pg_stop fast; then
 	stack_pg_start || t_fail "PostgreSQL started again" "stack_pg_start failed"
 	t_ok "PostgreSQL back: healthz 200 again" wait_until 15 status_is /healthz 200
 	t_eq "PostgreSQL back: same workers (no restart)" "$(pids)" "$before"
-	t_eq "PostgreSQL back: 20 requests all 200" "$(failures 20 /healthz)" 0
+	t_eq "PostgreSQL back: 20 requests all 200" "$(stack_failures 20 /healthz)" 0
 else
 	t_skip "PostgreSQL outage" "stack_pg_stop failed (external database?)"
 fi
 
 # ------------------------------------------------------------------ a killed worker
 
-mark=$(log_mark)
+mark=$(stack_log_mark)
 before=$(pids)
 victim=$(stack_worker_pids | head -n 1)
 kill -KILL "$victim"
 t_ok "SIGKILLed worker replaced" wait_until 2 \
-	eval '! kill -0 '"$victim"' 2>/dev/null && [ "$(nworkers)" -eq '"$N"' ]'
+	eval '! kill -0 '"$victim"' 2>/dev/null && [ "$(stack_nworkers)" -eq '"$N"' ]'
 t_ok "killed worker's pid is gone" none_of "$victim" "$(pids)"
-t_eq "after the kill: 50 requests all 200" "$(failures 50 /healthz)" 0
-t_match "master logged the SIGKILL" "$(log_since "$mark")" "worker pid=$victim killed by SIGKILL"
-t_match "master logged the new worker" "$(log_since "$mark")" "worker pid=[0-9]+ started"
-
-# ------------------------------------------------------------------ crash burst
-
-mark=$(log_mark)
-codes=
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	codes="$codes $(http_status "$URL/__test/crash")"
-done
-t_match "crash route does not answer 200" "$codes" '^( (5[0-9][0-9])){10}$'
-t_ok "crash burst: capacity back" wait_until 3 eval '[ "$(nworkers)" -eq '"$N"' ]'
-t_eq "crash burst: 30 requests all 200" "$(failures 30 /healthz)" 0
-t_match "crash logged with signal and path" "$(log_since "$mark")" \
-	'killed by SIGABRT while serving /__test/crash'
+t_eq "after the kill: 50 requests all 200" "$(stack_failures 50 /healthz)" 0
+t_match "master logged the SIGKILL" "$(stack_log_since "$mark")" "worker pid=$victim killed by SIGKILL"
+t_match "master logged the new worker" "$(stack_log_since "$mark")" "worker pid=[0-9]+ started"
 
 # ------------------------------------------------------------------ watchdog
 
-mark=$(log_mark)
+mark=$(stack_log_mark)
 ms=$(((TIMEOUT + 8) * 1000))
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time $((TIMEOUT + 7)) "$URL/__test/sleep?ms=$ms")
 t_match "stuck request ended by the watchdog, not by nginx or the client" "$code" '^50[0-9]$'
 t_ok "watchdog logged the path" wait_until 2 eval \
-	'log_since '"$mark"' | grep -Eq "watchdog: killed worker pid=[0-9]+ after [0-9]+s serving /__test/sleep"'
-t_ok "watchdog: capacity back" wait_until 3 eval '[ "$(nworkers)" -eq '"$N"' ]'
-t_eq "watchdog: requests succeed" "$(failures 10 /healthz)" 0
+	'stack_log_since '"$mark"' | grep -Eq "watchdog: killed worker pid=[0-9]+ after [0-9]+s serving /__test/sleep"'
+t_ok "watchdog: capacity back" wait_until 3 eval '[ "$(stack_nworkers)" -eq '"$N"' ]'
+t_eq "watchdog: requests succeed" "$(stack_failures 10 /healthz)" 0
 
 # ------------------------------------------------------------------ rolling reload
 
 # Two clients hammer the site during two reloads; they must see no failure.
 before=$(pids)
-mark=$(log_mark)
+mark=$(stack_log_mark)
 touch "$SCRATCH/loop"
 client() {
 	local n=0 f=0
@@ -161,19 +135,19 @@ read -r sent2 failed2 <"$SCRATCH/loop.2"
 t_ok "reload: the clients sent requests throughout ($((sent1 + sent2)))" [ $((sent1 + sent2)) -ge 20 ]
 t_eq "reload: no request failed" $((failed1 + failed2)) 0
 t_eq "reload: same master" "$(stack_master_pid)" "$MASTER"
-t_match "reload logged" "$(log_since "$mark")" 'reload: configuration and templates loaded'
-t_match "reload retires old workers" "$(log_since "$mark")" 'exited after [0-9]+ requests \(retired\)'
+t_match "reload logged" "$(stack_log_since "$mark")" 'reload: configuration and templates loaded'
+t_match "reload retires old workers" "$(stack_log_since "$mark")" 'exited after [0-9]+ requests \(retired\)'
 
 # A broken configuration or template set is refused and the workers stay.
 if [ -w "$CONF" ]; then
 	cp -p "$CONF" "$SCRATCH/marquee.conf.orig"
 
 	before=$(pids)
-	mark=$(log_mark)
+	mark=$(stack_log_mark)
 	printf 'wrokers = 3\n' >>"$CONF"
 	kill -HUP "$MASTER"
 	t_ok "bad config on reload: logged with key" wait_until 5 eval \
-		'log_since '"$mark"' | grep -q "reload: .*unknown key .wrokers.; keeping"'
+		'stack_log_since '"$mark"' | grep -q "reload: .*unknown key .wrokers.; keeping"'
 	sleep 1
 	t_eq "bad config on reload: workers kept" "$(pids)" "$before"
 	t_eq "bad config on reload: still serving" "$(http_status "$URL/healthz")" 200
@@ -187,10 +161,10 @@ if [ -w "$CONF" ]; then
 	else
 		printf 'templates_dir = %s\n' "$SCRATCH/tmpl" >>"$CONF"
 	fi
-	mark=$(log_mark)
+	mark=$(stack_log_mark)
 	kill -HUP "$MASTER"
 	t_ok "broken template on reload: logged with file:line" wait_until 5 eval \
-		'log_since '"$mark"' | grep -q "reload: .*broken.mustache:[0-9]*:[0-9]*.*keeping"'
+		'stack_log_since '"$mark"' | grep -q "reload: .*broken.mustache:[0-9]*:[0-9]*.*keeping"'
 	sleep 1
 	t_eq "broken template on reload: workers kept" "$(pids)" "$before"
 	t_eq "broken template on reload: still serving" "$(http_status "$URL/healthz")" 200
@@ -226,7 +200,7 @@ fi
 
 # ------------------------------------------------------------------ drain on SIGTERM (last)
 
-mark=$(log_mark)
+mark=$(stack_log_mark)
 curl -s -o "$SCRATCH/drain.body" -w '%{http_code}' --max-time 20 \
 	"$URL/__test/sleep?ms=1500" >"$SCRATCH/drain.code" &
 req=$!
@@ -235,8 +209,8 @@ kill -TERM "$MASTER"
 wait "$req"
 t_eq "SIGTERM: the request in flight completes with 200" "$(cat "$SCRATCH/drain.code")" 200
 t_ok "SIGTERM: master exits" wait_until 15 eval '! kill -0 '"$MASTER"' 2>/dev/null'
-t_match "SIGTERM logged" "$(log_since "$mark")" 'SIGTERM: stopping'
-t_match "SIGTERM: master exited cleanly" "$(log_since "$mark")" 'all workers stopped; exiting'
+t_match "SIGTERM logged" "$(stack_log_since "$mark")" 'SIGTERM: stopping'
+t_match "SIGTERM: master exited cleanly" "$(stack_log_since "$mark")" 'all workers stopped; exiting'
 
 stack_app_start || t_fail "app restarted" "stack_app_start failed"
 t_ok "app serves again after restart" stack_wait_healthy 15

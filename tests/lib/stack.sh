@@ -23,6 +23,11 @@
 #   stack_master_pid                 print the master's pid
 #   stack_worker_pids                print the workers' pids, one a line
 #   stack_log                        print the path of the app's log
+#   stack_log_mark                   print the app log's size (a mark)
+#   stack_log_since MARK             print the app's log from MARK on
+#   stack_nworkers                   print how many workers run
+#   stack_failures N PATH            print how many of N sequential GETs of
+#                                    PATH were not 200
 #   stack_nginx_log                  print the path of nginx's access log
 #   stack_nginx_reload               nginx -s reload
 #   stack_paysim_stop                stop the payment simulator (its state is kept)
@@ -77,6 +82,18 @@ stack_worker_pids() {
 }
 
 stack_log() { printf '%s\n' "$MARQUEE_VAR/log/marquee.log"; }
+stack_log_mark() { wc -c <"$(stack_log)"; }
+stack_log_since() { tail -c +"$(($1 + 1))" "$(stack_log)"; }
+stack_nworkers() { stack_worker_pids | wc -l; }
+
+stack_failures() {
+	local i f=0 code
+	for ((i = 0; i < $1; i++)); do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$MARQUEE_TEST_URL$2")
+		[ "$code" = 200 ] || f=$((f + 1))
+	done
+	echo "$f"
+}
 stack_nginx_log() { printf '%s\n' "$MARQUEE_VAR/log/nginx-access.log"; }
 
 stack_wait_healthy() {

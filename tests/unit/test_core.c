@@ -1,14 +1,19 @@
 /*
- * test_core.c - arena, buf and util.
+ * test_core.c - arena, buf, util and log.
  */
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "json_alloc.h"
+#include "log.h"
 
 #include <jansson.h>
 #include "t.h"
@@ -154,9 +159,49 @@ test_json_alloc(void)
 	arena_free(a);
 }
 
+/*
+ * A record cut short by a full disk is lost and does not swallow the next
+ * one.  RLIMIT_FSIZE stands in for the full disk: a write across the limit
+ * stops at it (a short write), the next fails with EFBIG.
+ */
+static void
+test_log_torn(void)
+{
+	char path[] = "/tmp/marquee-test-log.XXXXXX";
+	int fd = mkstemp(path);
+	int saved = dup(STDERR_FILENO);
+	struct rlimit old, lim;
+	T_CHECK("log: scratch file", fd >= 0 && saved >= 0 && getrlimit(RLIMIT_FSIZE, &old) == 0);
+	if (fd < 0 || saved < 0)
+		return;
+	void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+	dup2(fd, STDERR_FILENO);
+	lim = old;
+	lim.rlim_cur = 40;
+	setrlimit(RLIMIT_FSIZE, &lim);
+	log_info("first record, longer than the forty bytes left");
+	log_info("dropped: the file is at its limit");
+	setrlimit(RLIMIT_FSIZE, &old);
+	log_info("after");
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	signal(SIGXFSZ, prev);
+
+	char got[256] = "", first[128], want[256];
+	ssize_t n = pread(fd, got, sizeof got - 1, 0);
+	got[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	snprintf(first, sizeof first, "info pid=%ld first record, longer than the forty bytes left",
+	    (long)getpid());
+	snprintf(want, sizeof want, "%.40s\ninfo pid=%ld after\n", first, (long)getpid());
+	T_STREQ("log: a record cut short is ended by the next one, which is whole", got, want);
+}
+
 int
 main(void)
 {
+	test_log_torn();
 	test_arena();
 	test_arena_grow();
 	test_buf();
