@@ -12,6 +12,13 @@
 #                       kept between runs so a rerun only rebuilds changes)
 #   MARQUEE_SHARED      the shared material (default <repo>/../shared)
 #   MARQUEE_KEEP=1      leave the stack running and keep its directory
+#   BENCH_SCALE=N       load the shared dataset scaled to N videos
+#                       (tests/bench/scale.py; default: the file as it is,
+#                       20,000 videos)
+#   BENCH_REUSE=DIR     measure the stack an earlier MARQUEE_KEEP=1 run left
+#                       in DIR instead of a new one: `deploy/local up` there
+#                       (rebuild, migrate, restart), no dataset load (a 1M
+#                       load takes many minutes); the stack is kept
 # Every other MARQUEE_* variable is unset: to deploy/local each one is a
 # configuration key, and a stray one would change what is measured.
 
@@ -59,11 +66,22 @@ bench_stack_up() {
 	done
 	for v in "$@"; do export "${v?}"; done
 
-	VAR=$(mktemp -d /tmp/marquee-bench.XXXXXX)
-	chmod 0755 "$VAR"
+	SCALE=${BENCH_SCALE:-20000}
+	local reuse=${BENCH_REUSE:-}
+	if [ -n "$reuse" ]; then
+		[ -f "$reuse/stack.env" ] || die "BENCH_REUSE=$reuse: no stack.env there"
+		VAR=$(cd "$reuse" && pwd -P)
+		export MARQUEE_KEEP=1
+		# shellcheck disable=SC1091
+		PORT=$(. "$VAR/stack.env" && echo "$PORT")
+		SCALE=$(cat "$VAR/bench-scale" 2>/dev/null || echo "$SCALE")
+	else
+		VAR=$(mktemp -d /tmp/marquee-bench.XXXXXX)
+		chmod 0755 "$VAR"
+		PORT=$(free_port) || die "no free port"
+	fi
 	trap bench_cleanup EXIT
 	trap 'say interrupted; exit 130' INT TERM
-	PORT=$(free_port) || die "no free port"
 	export MARQUEE_VAR=$VAR MARQUEE_PORT=$PORT MARQUEE_SEED=0
 	export MARQUEE_BUILD=${MARQUEE_BUILD:-/tmp/marquee-bench-build}
 	export MARQUEE_INSTALL=$MARQUEE_BUILD.install
@@ -75,13 +93,25 @@ bench_stack_up() {
 	# shellcheck disable=SC1091
 	. "$VAR/stack.env"
 
-	say "loading $DATASET"
+	if [ -n "$reuse" ]; then
+		say "reusing the stack's data ($SCALE videos)"
+		return 0
+	fi
 	# The owner is not a superuser: the dataset's ANALYZE and our VACUUM
 	# warn about every catalog they may not touch.  Warnings go to the log.
-	q -f "$DATASET" >/dev/null 2>"$VAR/dataset.log" ||
-		{ tail -n 20 "$VAR/dataset.log" >&2; die "loading the dataset failed"; }
+	local t0=$SECONDS
+	if [ "$SCALE" = 20000 ]; then
+		say "loading $DATASET"
+		q -f "$DATASET" >/dev/null 2>"$VAR/dataset.log"
+	else
+		say "loading $DATASET scaled to $SCALE videos (tests/bench/scale.py)"
+		python3 "$REPO/tests/bench/scale.py" "$SCALE" "$DATASET" | q -f - >/dev/null 2>"$VAR/dataset.log"
+	fi || { tail -n 20 "$VAR/dataset.log" >&2; die "loading the dataset failed"; }
+	echo "$SCALE" >"$VAR/bench-scale"
 	{ q -c "REFRESH MATERIALIZED VIEW top_performers" && q -c "VACUUM ANALYZE"; } 2>>"$VAR/dataset.log" ||
 		{ tail -n 20 "$VAR/dataset.log" >&2; die "refreshing top_performers or VACUUM ANALYZE failed"; }
+	LOAD_SECONDS=$((SECONDS - t0))
+	say "dataset loaded in ${LOAD_SECONDS} s"
 }
 
 # Process groups of the stack, for /proc readings.
