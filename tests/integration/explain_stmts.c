@@ -21,6 +21,16 @@
  * (tests/run's protocol); the failing plan is printed after its FAIL line.
  * Exit status 0 when nothing failed, 1 otherwise, 2 on usage errors.
  * Used by tests/integration/test_explain.sh on the shared dataset.
+ *
+ *   explain_stmts --analyze RUNS CONNINFO CASEFILE...
+ *
+ * Times the cases instead (tests/bench/run): each one is run RUNS times as
+ * EXPLAIN (ANALYZE, BUFFERS) EXECUTE with the default plan_cache_mode, as
+ * the workers' prepared statements run (custom plans first, then the
+ * generic one if PostgreSQL switches).  One line per case, tab-separated:
+ * label, median and largest execution time (ms), median planning time (ms),
+ * and the top plan node's shared buffers hit and read of the last run.  The
+ * statements really run: give write statements only harmless cases.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +42,13 @@
 
 #define MAX_PARAMS 16
 #define LINE_MAX_LEN 4096
+#define ANALYZE_MAX 10000
 
 static const char *const big_tables[] = {"videos", "performers", "photos", "video_performers"};
 
 static int covered[DB_STMT__MAX];
 static int failures;
+static int analyze_runs;    /* --analyze RUNS; 0: check plans */
 
 static int
 find_stmt(const char *name)
@@ -73,6 +85,68 @@ print_plan(const PGresult *r)
 		printf("    %s\n", PQgetvalue(r, i, 0));
 }
 
+/* "EXPLAIN<options> EXECUTE name(literals...)" into sql. */
+static void
+explain_sql(PGconn *c, char *sql, size_t size, const char *options, int s, char **params, int n)
+{
+	size_t o = (size_t)snprintf(sql, size, "EXPLAIN%s EXECUTE %s", options, db_stmts[s].name);
+	for (int i = 0; i < n && o < size; i++) {
+		char *lit = strcmp(params[i], "\\N") == 0 ? NULL :
+		    PQescapeLiteral(c, params[i], strlen(params[i]));
+		o += (size_t)snprintf(sql + o, size - o, "%s%s", i ? ", " : "(", lit ? lit : "NULL");
+		PQfreemem(lit);
+	}
+	if (n && o < size)
+		snprintf(sql + o, size - o, ")");
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* --analyze: RUNS timed executions of one case, one line of figures. */
+static void
+analyze(PGconn *c, int s, char **params, int n, const char *label)
+{
+	char sql[LINE_MAX_LEN * 2];
+	explain_sql(c, sql, sizeof sql, " (ANALYZE, BUFFERS)", s, params, n);
+	static double exec[ANALYZE_MAX], plan[ANALYZE_MAX];
+	long hit = 0, read = 0;
+	for (int run = 0; run < analyze_runs; run++) {
+		PGresult *r = PQexec(c, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			printf("FAIL: analyze %s (%s)\n", label, PQresultErrorMessage(r));
+			failures++;
+			PQclear(r);
+			return;
+		}
+		exec[run] = plan[run] = 0;
+		int buffers_seen = 0;
+		for (int i = 0; i < PQntuples(r); i++) {
+			const char *line = PQgetvalue(r, i, 0), *p;
+			if ((p = strstr(line, "Execution Time: ")) != NULL)
+				exec[run] = strtod(p + strlen("Execution Time: "), NULL);
+			else if ((p = strstr(line, "Planning Time: ")) != NULL)
+				plan[run] = strtod(p + strlen("Planning Time: "), NULL);
+			else if (!buffers_seen && (p = strstr(line, "Buffers: shared")) != NULL) {
+				/* The first Buffers line is the top node's: all of the plan. */
+				const char *h = strstr(p, "hit="), *rd = strstr(p, "read=");
+				hit = h ? strtol(h + 4, NULL, 10) : 0;
+				read = rd ? strtol(rd + 5, NULL, 10) : 0;
+				buffers_seen = 1;
+			}
+		}
+		PQclear(r);
+	}
+	qsort(exec, (size_t)analyze_runs, sizeof exec[0], cmp_double);
+	qsort(plan, (size_t)analyze_runs, sizeof plan[0], cmp_double);
+	printf("%s\t%.3f\t%.3f\t%.3f\t%ld\t%ld\n", label, exec[analyze_runs / 2],
+	    exec[analyze_runs - 1], plan[analyze_runs / 2], hit, read);
+}
+
 static void
 explain(PGconn *c, int s, char **params, int n, const char *label)
 {
@@ -82,16 +156,7 @@ explain(PGconn *c, int s, char **params, int n, const char *label)
 		snprintf(set, sizeof set, "SET plan_cache_mode = %s", modes[m]);
 		PQclear(PQexec(c, set));
 		char sql[LINE_MAX_LEN * 2];
-		size_t o = (size_t)snprintf(sql, sizeof sql, "EXPLAIN EXECUTE %s", db_stmts[s].name);
-		for (int i = 0; i < n; i++) {
-			char *lit = strcmp(params[i], "\\N") == 0 ? NULL :
-			    PQescapeLiteral(c, params[i], strlen(params[i]));
-			o += (size_t)snprintf(sql + o, sizeof sql - o, "%s%s", i ? ", " : "(",
-			    lit ? lit : "NULL");
-			PQfreemem(lit);
-		}
-		if (n)
-			snprintf(sql + o, sizeof sql - o, ")");
+		explain_sql(c, sql, sizeof sql, "", s, params, n);
 		PGresult *r = PQexec(c, sql);
 		const char *mode = m ? "generic" : "custom";
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -153,7 +218,10 @@ run_file(PGconn *c, const char *path)
 		char label[256];
 		snprintf(label, sizeof label, "%s (%s:%d)", fields[0], strrchr(path, '/') ?
 		    strrchr(path, '/') + 1 : path, lineno);
-		explain(c, s, fields + 1, n - 1, label);
+		if (analyze_runs)
+			analyze(c, s, fields + 1, n - 1, label);
+		else
+			explain(c, s, fields + 1, n - 1, label);
 	}
 	fclose(f);
 	return 0;
@@ -162,8 +230,17 @@ run_file(PGconn *c, const char *path)
 int
 main(int argc, char **argv)
 {
+	if (argc > 2 && strcmp(argv[1], "--analyze") == 0) {
+		analyze_runs = atoi(argv[2]);
+		argc -= 2;
+		argv += 2;
+		if (analyze_runs < 1 || analyze_runs > ANALYZE_MAX) {
+			fprintf(stderr, "explain_stmts: --analyze RUNS: 1 to 10000\n");
+			return 2;
+		}
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: explain_stmts CONNINFO CASEFILE...\n");
+		fprintf(stderr, "usage: explain_stmts [--analyze RUNS] CONNINFO CASEFILE...\n");
 		return 2;
 	}
 	PGconn *c = PQconnectdb(argv[1]);
@@ -183,7 +260,7 @@ main(int argc, char **argv)
 	for (int i = 2; i < argc; i++)
 		if (run_file(c, argv[i]) < 0)
 			failures++;
-	for (int i = 0; i < DB_STMT__MAX; i++)
+	for (int i = 0; i < DB_STMT__MAX && !analyze_runs; i++)
 		if (!covered[i])
 			printf("SKIP: explain %s (no case in tests/integration/explain/*.txt)\n",
 			    db_stmts[i].name);
