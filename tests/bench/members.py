@@ -25,6 +25,17 @@ tests/bench/hold (issue 9's load holding).  Standard library only.
       exits 0 only if there were no errors and the overall p99 is at most
       MS (default 250; 0: no latency limit).
 
+  members.py progress BASE PAGES.json SESSIONS --interval I --duration S
+                 [--report FILE]
+      viewers watching a film and nothing else (tests/bench/run's write
+      phase): SESSIONS has one "session_token source_address" per line
+      (sessions the caller created; no login, so no Argon2id).  Each
+      viewer opens a video page (a counted view; its data-csrf token),
+      then POSTs /api/progress every I seconds for S seconds, 10 s further
+      each time, starting at a random phase so the reports spread evenly.
+      Latency is measured from the moment a report was due.  Prints a
+      table like run's; exits 0 only if every answer was the expected one.
+
 PAGES.json: {"collections": [...slugs], "videos": [...], "performers": [...],
 "words": [...]}, written by tests/bench/hold from the database.
 """
@@ -238,6 +249,97 @@ def login_loop(base, accounts, rate, stop_at, stats):
         due += 1 / rate
 
 
+def progress_loop(c, pages, interval, stop_at, stats, seed):
+    rnd = random.Random(seed)
+    state = {"rnd": rnd, "video": rnd.choice(pages["videos"]), "position": 0}
+    t0 = time.monotonic()
+    status, page = c.request("GET", f"/videos/{state['video']}")
+    stats.add("browse", status, (time.monotonic() - t0) * 1000)
+    m = CSRF_DATA.search(page)
+    if status != 200 or not m:
+        raise RuntimeError(f"video page {status}: no data-csrf (no subscription?)")
+    state["csrf"] = m.group(1)
+    due = time.monotonic() + rnd.uniform(0, interval)
+    while due < stop_at:
+        now = time.monotonic()
+        if due > now:
+            time.sleep(due - now)
+        try:
+            status = one("progress", c, pages, state)
+        except (OSError, http.client.HTTPException) as e:
+            print(f"progress: {e!r}", file=sys.stderr)
+            status = 0
+        stats.add("progress", status, (time.monotonic() - due) * 1000)
+        due += interval
+
+
+def progress(args):
+    with open(args.pages) as f:
+        pages = json.load(f)
+    clients = []
+    with open(args.sessions) as f:
+        for line in f:
+            if line.strip():
+                token, source = line.split()
+                c = Client(args.base, source)
+                c.jar["marquee_session"] = token
+                clients.append(c)
+    stats = Stats()
+    stop_at = time.monotonic() + args.duration
+    failed = []
+
+    def viewer(c, n):
+        try:
+            progress_loop(c, pages, args.interval, stop_at, stats, n)
+        except (OSError, http.client.HTTPException, RuntimeError) as e:
+            print(f"viewer {n}: {e!r}", file=sys.stderr)
+            failed.append(n)
+
+    threads = [threading.Thread(target=viewer, daemon=True, args=(c, n))
+               for n, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(args.duration + 120)
+    ok = report(stats, ["browse", "progress"], args.duration, args.report,
+                f"{len(clients)} viewers, a report every {args.interval:g} s each",
+                0, len(failed))
+    return 0 if ok else 1
+
+
+def report(stats, kinds, duration, path, what, p99_ms, failed_clients=0):
+    """Prints (and writes to PATH) the table of KINDS; True if it passed
+    (no errors, and the p99 at most P99_MS unless that is 0)."""
+    lines = [f"{'kind':<9} {'count':>7} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"]
+    everything = []
+    for kind in kinds:
+        xs = stats.lat[kind]
+        everything += xs
+        lines.append(f"{kind:<9} {len(xs):7d} {stats.errors[kind]:6d} "
+                     f"{pct(xs, 50):8.1f} {pct(xs, 99):8.1f} {max(xs, default=0):8.1f}")
+    errors = sum(stats.errors.values()) + failed_clients
+    p99 = pct(everything, 99)
+    lines.append(f"{'all':<9} {len(everything):7d} {errors:6d} "
+                 f"{pct(everything, 50):8.1f} {p99:8.1f} {max(everything, default=0):8.1f}")
+    lines.append(f"{what}: achieved {len(everything) / duration:.1f}/s over {duration:g} s")
+    for key, n in sorted(stats.statuses.items()):
+        lines.append(f"unexpected: {key} x{n}")
+    if failed_clients:
+        lines.append(f"unexpected: {failed_clients} clients stopped early")
+    fivexx = sum(n for key, n in stats.statuses.items() if key.split()[1].startswith("5"))
+    limited = p99_ms > 0
+    ok = errors == 0 and (not limited or p99 <= p99_ms)
+    limit = f"limit {p99_ms:g} ms" if limited else "no limit"
+    lines.append(f"{'PASS' if ok else 'FAIL'}: {errors} errors ({fivexx} 5xx), "
+                 f"p99 {p99:.1f} ms ({limit})")
+    text = "\n".join(lines)
+    print(text)
+    if path:
+        with open(path, "w") as f:
+            f.write(text + "\n")
+    return ok
+
+
 def run(args):
     with open(args.pages) as f:
         pages = json.load(f)
@@ -265,43 +367,23 @@ def run(args):
     for t in threads:
         t.join(args.duration + 120)
 
-    lines = [f"{'kind':<9} {'count':>7} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"]
-    everything = []
-    for kind in EXPECT:
-        xs = stats.lat[kind]
-        everything += xs
-        lines.append(f"{kind:<9} {len(xs):7d} {stats.errors[kind]:6d} "
-                     f"{pct(xs, 50):8.1f} {pct(xs, 99):8.1f} {max(xs, default=0):8.1f}")
-    errors = sum(stats.errors.values())
-    p99 = pct(everything, 99)
-    lines.append(f"{'all':<9} {len(everything):7d} {errors:6d} "
-                 f"{pct(everything, 50):8.1f} {p99:8.1f} {max(everything, default=0):8.1f}")
-    lines.append(f"rate asked {args.rate:g}/s + {args.logins_per_s:g} logins/s, "
-                 f"achieved {len(everything) / args.duration:.1f}/s over {args.duration:g} s")
-    for key, n in sorted(stats.statuses.items()):
-        lines.append(f"unexpected: {key} x{n}")
-    fivexx = sum(n for key, n in stats.statuses.items() if key.split()[1].startswith("5"))
-    limited = args.p99_ms > 0
-    ok = errors == 0 and (not limited or p99 <= args.p99_ms)
-    limit = f"limit {args.p99_ms:g} ms" if limited else "no limit"
-    lines.append(f"{'PASS' if ok else 'FAIL'}: {errors} errors ({fivexx} 5xx), "
-                 f"p99 {p99:.1f} ms ({limit})")
-    text = "\n".join(lines)
-    print(text)
-    if args.report:
-        with open(args.report, "w") as f:
-            f.write(text + "\n")
+    ok = report(stats, list(EXPECT), args.duration, args.report,
+                f"rate asked {args.rate:g}/s + {args.logins_per_s:g} logins/s", args.p99_ms)
     return 0 if ok else 1
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("signup", "run"):
+    for name in ("signup", "run", "progress"):
         p = sub.add_parser(name)
         p.add_argument("base")
         p.add_argument("pages")
-        p.add_argument("accounts")
+        p.add_argument("sessions" if name == "progress" else "accounts")
+        if name == "progress":
+            p.add_argument("--interval", type=float, default=10)
+            p.add_argument("--duration", type=float, required=True)
+            p.add_argument("--report")
         if name == "run":
             p.add_argument("--rate", type=float, required=True)
             p.add_argument("--duration", type=float, required=True)
@@ -309,7 +391,7 @@ def main():
             p.add_argument("--p99-ms", type=float, default=250)
             p.add_argument("--report")
     args = ap.parse_args()
-    return signup(args) if args.cmd == "signup" else run(args)
+    return {"signup": signup, "run": run, "progress": progress}[args.cmd](args)
 
 
 if __name__ == "__main__":
