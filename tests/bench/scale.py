@@ -53,42 +53,43 @@ def scaled(text, videos):
     WH = 14 * H + 4 * (U - H)
     STEP = (V - 1) // 13     # history stride bound (1538 at 20,000)
 
-    # (old, new, expected count), applied in order.  Longer, more specific
-    # strings come before the shorter ones they contain.
+    # (template, the shared file's values, the scaled values, expected
+    # count): the template with the first values must occur that many times
+    # and becomes the template with the second.  Applied in order; longer,
+    # more specific strings come before the shorter ones they contain.
     subs = [
         # performers
-        ("FROM generate_series(1, 3000) AS n;", f"FROM generate_series(1, {P}) AS n;", 1),
-        ("1 + floor(3000 * power(random(), 2))::int AS p0",
-         f"1 + floor({P} * power(random(), 2))::int AS p0", 1),
-        ("(((g.p0 - 1 + j * g.pstep) % 3000) + 1)", f"(((g.p0 - 1 + j * g.pstep) % {P}) + 1)", 1),
+        ("FROM generate_series(1, {}) AS n;", (3000,), (P,), 1),
+        ("1 + floor({} * power(random(), 2))::int AS p0", (3000,), (P,), 1),
+        ("(((g.p0 - 1 + j * g.pstep) % {}) + 1)", (3000,), (P,), 1),
         # videos
-        ("FROM generate_series(1, 20000) AS n;", f"FROM generate_series(1, {V}) AS n;", 1),
+        ("FROM generate_series(1, {}) AS n;", (20000,), (V,), 1),
         # photos: 1..PHV of videos, then PHP of performers (the first P profiles)
-        ("FROM generate_series(1, 60000) AS n;", f"FROM generate_series(1, {PHV + PHP}) AS n;", 1),
-        ("((n - 40001) % 3000 + 1)", f"((n - {PHV + 1}) % {P} + 1)", 1),
-        ("(n - 40001) / 3000 + 1", f"(n - {PHV + 1}) / {P} + 1", 1),
-        ("n <= 43000", f"n <= {PHV + P}", 2),
-        ("n <= 40000", f"n <= {PHV}", 5),
-        ("n >  40000", f"n >  {PHV}", 1),
-        ("n > 40000", f"n > {PHV}", 1),
+        ("FROM generate_series(1, {}) AS n;", (60000,), (PHV + PHP,), 1),
+        ("((n - {}) % {} + 1)", (40001, 3000), (PHV + 1, P), 1),
+        ("(n - {}) / {} + 1", (40001, 3000), (PHV + 1, P), 1),
+        ("n <= {}", (43000,), (PHV + P,), 2),
+        ("n <= {}", (40000,), (PHV,), 5),
+        ("n >  {}", (40000,), (PHV,), 1),
+        ("n > {}", (40000,), (PHV,), 1),
         # social link candidates: five per performer
-        ("generate_series(0, 14999) AS k", f"generate_series(0, {5 * P - 1}) AS k", 1),
+        ("generate_series(0, {}) AS k", (14999,), (5 * P - 1,), 1),
         # users and subscriptions
-        ("random() AS r_created\nFROM generate_series(1, 50000) AS n;",
-         f"random() AS r_created\nFROM generate_series(1, {U}) AS n;", 1),
-        ("1 + floor(random() * 50000)::int AS u", f"1 + floor(random() * {U})::int AS u", 1),
-        ("FROM generate_series(1, 30000) AS n;", f"FROM generate_series(1, {S}) AS n;", 1),
+        ("random() AS r_created\nFROM generate_series(1, {}) AS n;", (50000,), (U,), 1),
+        ("1 + floor(random() * {})::int AS u", (50000,), (U,), 1),
+        ("FROM generate_series(1, {}) AS n;", (30000,), (S,), 1),
         # watch history
-        ("floor(20000 * power(random(), 2.5))::int AS b", f"floor({V} * power(random(), 2.5))::int AS b", 1),
-        ("1 + floor(random() * 1538)::int AS s", f"1 + floor(random() * {STEP})::int AS s", 1),
-        ("FROM generate_series(1, 50000) AS u;", f"FROM generate_series(1, {U}) AS u;", 1),
-        ("i < 140000", f"i < {14 * H}", 2),
-        ("10001 + (i - 140000) / 4", f"{H + 1} + (i - {14 * H}) / 4", 1),
-        ("(i - 140000) % 4", f"(i - {14 * H}) % 4", 1),
-        ("generate_series(0, 299999) AS i", f"generate_series(0, {WH - 1}) AS i", 1),
-        ("(((p.b + w.j * p.s) % 20000) + 1)", f"(((p.b + w.j * p.s) % {V}) + 1)", 1),
+        ("floor({} * power(random(), 2.5))::int AS b", (20000,), (V,), 1),
+        ("1 + floor(random() * {})::int AS s", (1538,), (STEP,), 1),
+        ("FROM generate_series(1, {}) AS u;", (50000,), (U,), 1),
+        ("i < {}", (140000,), (14 * H,), 2),
+        ("{} + (i - {}) / 4", (10001, 140000), (H + 1, 14 * H), 1),
+        ("(i - {}) % 4", (140000,), (14 * H,), 1),
+        ("generate_series(0, {}) AS i", (299999,), (WH - 1,), 1),
+        ("(((p.b + w.j * p.s) % {}) + 1)", (20000,), (V,), 1),
     ]
-    for old, new, want in subs:
+    for template, was, now, want in subs:
+        old, new = template.format(*was), template.format(*now)
         got = text.count(old)
         if got != want:
             sys.exit(f"scale.py: expected {want} x {old!r} in the shared dataset, found {got}")
