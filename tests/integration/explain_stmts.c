@@ -22,15 +22,16 @@
  * Exit status 0 when nothing failed, 1 otherwise, 2 on usage errors.
  * Used by tests/integration/test_explain.sh on the shared dataset.
  *
- *   explain_stmts --analyze RUNS CONNINFO CASEFILE...
+ *   explain_stmts --analyze RUNS [--plans] CONNINFO CASEFILE...
  *
  * Times the cases instead (tests/bench/run): each one is run RUNS times as
  * EXPLAIN (ANALYZE, BUFFERS) EXECUTE with the default plan_cache_mode, as
  * the workers' prepared statements run (custom plans first, then the
  * generic one if PostgreSQL switches).  One line per case, tab-separated:
  * label, median and largest execution time (ms), median planning time (ms),
- * and the top plan node's shared buffers hit and read of the last run.  The
- * statements really run: give write statements only harmless cases.
+ * and the top plan node's shared buffers hit and read of the last run; with
+ * --plans the last run's plan follows, indented.  The statements really
+ * run: give write statements only harmless cases.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ static const char *const big_tables[] = {"videos", "performers", "photos", "vide
 static int covered[DB_STMT__MAX];
 static int failures;
 static int analyze_runs;    /* --analyze RUNS; 0: check plans */
+static int analyze_plans;   /* --plans: print the last analyzed plan */
 
 static int
 find_stmt(const char *name)
@@ -115,6 +117,7 @@ analyze(PGconn *c, int s, char **params, int n, const char *label)
 	explain_sql(c, sql, sizeof sql, " (ANALYZE, BUFFERS)", s, params, n);
 	static double exec[ANALYZE_MAX], plan[ANALYZE_MAX];
 	long hit = 0, read = 0;
+	PGresult *last = NULL;
 	for (int run = 0; run < analyze_runs; run++) {
 		PGresult *r = PQexec(c, sql);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -139,12 +142,18 @@ analyze(PGconn *c, int s, char **params, int n, const char *label)
 				buffers_seen = 1;
 			}
 		}
-		PQclear(r);
+		if (run == analyze_runs - 1)
+			last = r;
+		else
+			PQclear(r);
 	}
 	qsort(exec, (size_t)analyze_runs, sizeof exec[0], cmp_double);
 	qsort(plan, (size_t)analyze_runs, sizeof plan[0], cmp_double);
 	printf("%s\t%.3f\t%.3f\t%.3f\t%ld\t%ld\n", label, exec[analyze_runs / 2],
 	    exec[analyze_runs - 1], plan[analyze_runs / 2], hit, read);
+	if (analyze_plans)
+		print_plan(last);
+	PQclear(last);
 }
 
 static void
@@ -238,9 +247,14 @@ main(int argc, char **argv)
 			fprintf(stderr, "explain_stmts: --analyze RUNS: 1 to 10000\n");
 			return 2;
 		}
+		if (argc > 1 && strcmp(argv[1], "--plans") == 0) {
+			analyze_plans = 1;
+			argc--;
+			argv++;
+		}
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: explain_stmts [--analyze RUNS] CONNINFO CASEFILE...\n");
+		fprintf(stderr, "usage: explain_stmts [--analyze RUNS [--plans]] CONNINFO CASEFILE...\n");
 		return 2;
 	}
 	PGconn *c = PQconnectdb(argv[1]);
