@@ -5,7 +5,8 @@
 #
 # The caller sets NAME (used in messages) before sourcing.  After
 # bench_stack_up: VAR (the stack's directory), PORT, BASE (its URL),
-# OWNER_URL (from the stack's stack.env), q (psql as the owner), RUNID.
+# OWNER_URL (from the stack's stack.env), q (psql as the owner), RUNID,
+# ARTIFACTS (where reports go; created here).
 #
 # Environment read here:
 #   MARQUEE_BUILD       build directory (default /tmp/marquee-bench-build,
@@ -25,6 +26,9 @@
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 LOCAL=$REPO/deploy/local
 RUNID=$(date -u +%Y%m%d-%H%M%S)-$$
+# Reports go here; a fresh clone has no such directory yet.
+ARTIFACTS=$REPO/tests/artifacts
+mkdir -p "$ARTIFACTS"
 
 die() { printf '%s: error: %s\n' "$NAME" "$*" >&2; exit 1; }
 say() { printf '%s: %s\n' "$NAME" "$*" >&2; }
