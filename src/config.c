@@ -5,15 +5,19 @@
  * written as text and go through the same validator as file and environment
  * values, so a default can never violate its own bounds.
  */
+/* sched_getaffinity, CPU_COUNT: "auto" counts the CPUs we may use. */
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "sandbox.h"
@@ -25,7 +29,7 @@
 
 enum cfg_type {
 	CFG_STRING,     /* min/max bound the length in bytes */
-	CFG_INT,        /* decimal integer in [min, max] */
+	CFG_INT,        /* decimal integer in [min, max]; or "auto" where per_cpu is set */
 	CFG_BOOL,       /* true/false, yes/no, on/off, 1/0 */
 	CFG_ENUM,       /* one of `names`, stored as its index */
 	CFG_DURATION,   /* seconds in [min, max], optional "s" suffix */
@@ -80,7 +84,26 @@ struct cfg_keydef {
 	const char *const  *names;    /* CFG_ENUM: NULL-terminated */
 	cfg_check           check;    /* CFG_STRING: optional */
 	size_t              off;
+	int                 per_cpu;  /* CFG_INT: "auto" = this many per usable CPU */
 };
+
+/* Why: "auto" sizes workers to the machine, but each worker holds a
+ * PostgreSQL connection and PostgreSQL's default max_connections is 100,
+ * which must also serve marqueectl, backups and psql: beyond this many an
+ * operator chooses the number (and PostgreSQL's limit) on purpose. */
+#define CFG_AUTO_MAX 32
+
+/* CPUs this process may run on (its affinity mask: a container's or
+ * taskset's limit), else the online count; at least 1. */
+static long
+usable_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? n : 1;
+}
 
 static const char *const log_level_names[LOG__MAX + 1] = {
 	[LOG_DEBUG] = "debug",
@@ -157,8 +180,8 @@ check_url_or_path(const char *v)
 static const struct cfg_keydef keys[CFG__MAX] = {
 	[CFG_DATABASE_URL] = {"database_url", CFG_STRING, "dbname=marquee", 1, STRMAX,
 	    NULL, NULL, OFF(database_url)},
-	[CFG_WORKERS] = {"workers", CFG_INT, "2", 1, CONFIG_WORKERS_MAX,
-	    NULL, NULL, OFF(workers)},
+	[CFG_WORKERS] = {"workers", CFG_INT, "auto", 1, CONFIG_WORKERS_MAX,
+	    NULL, NULL, OFF(workers), CONFIG_WORKERS_PER_CPU},
 	[CFG_MAX_REQUESTS] = {"max_requests", CFG_INT, "10000", 1, 100000000,
 	    NULL, NULL, OFF(max_requests)},
 	/* Below nginx's fastcgi_read_timeout (30 s) so the watchdog, not nginx, ends a stuck request. */
@@ -301,6 +324,11 @@ set_value(struct config *cfg, const struct cfg_keydef *k, const char *v,
 		}
 		/* FALLTHROUGH */
 	case CFG_INT:
+		if (k->per_cpu && strcmp(v, "auto") == 0) {
+			n = k->per_cpu * usable_cpus();
+			n = n < k->min ? k->min : n > CFG_AUTO_MAX ? CFG_AUTO_MAX : n;
+			goto range;
+		}
 		if (parse_long(v, &n) < 0)
 			goto bad_int;
 range:
@@ -310,7 +338,7 @@ range:
 		return NULL;
 bad_int:
 		snprintf(buf, buflen, "must be an integer %ld..%ld%s", k->min, k->max,
-		    k->type == CFG_DURATION ? " (seconds)" : "");
+		    k->type == CFG_DURATION ? " (seconds)" : k->per_cpu ? " or auto" : "");
 		return buf;
 	case CFG_BOOL:
 		if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on") || !strcmp(v, "1"))

@@ -26,6 +26,11 @@
 
 /* Upper bound of `workers`; the scoreboard is sized from it. */
 #define CONFIG_WORKERS_MAX 256
+/* `workers = auto` (the default): this many per usable CPU, at most 32.
+ * Why 2: a worker spends part of each request waiting for PostgreSQL, and
+ * with one worker per CPU that wait leaves a CPU idle (measured: 2 workers
+ * on 2 CPUs served ~20 % fewer pages than 4; docs/PERFORMANCE.md). */
+#define CONFIG_WORKERS_PER_CPU 2
 
 struct config {
 	char *database_url;          /* libpq connection string or URI */

@@ -365,6 +365,7 @@ if [ -n "${MARQUEE_VAR:-}" ] && stack_pg_stop fast; then
 		sleep 0.2
 	done
 	t_eq "fail closed: plays again once PostgreSQL is back" "$ok" 1
+	stack_pg_settle   # leave every worker connected for the next script
 else
 	t_skip "fail closed" "cannot stop this stack's PostgreSQL"
 fi

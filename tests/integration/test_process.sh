@@ -70,6 +70,9 @@ if stack_pg_stop fast; then
 	stack_pg_start || t_fail "PostgreSQL started again" "stack_pg_start failed"
 	t_ok "PostgreSQL back: healthz 200 again" wait_until 15 status_is /healthz 200
 	t_eq "PostgreSQL back: same workers (no restart)" "$(pids)" "$before"
+	# The first 200 came from one worker; after the hold-off every worker
+	# must have reconnected by itself.
+	stack_pg_settle
 	t_eq "PostgreSQL back: 20 requests all 200" "$(stack_failures 20 /healthz)" 0
 else
 	t_skip "PostgreSQL outage" "stack_pg_stop failed (external database?)"

@@ -64,6 +64,10 @@ _stack_local() {
 
 stack_pg_stop() { _stack_local pg-stop "${1:-fast}"; }
 stack_pg_start() { _stack_local pg-start; }
+# After PostgreSQL is back: a worker whose connect failed just before waits
+# RECONNECT_HOLDOFF_MS (1 s, src/db.c) before it tries again, answering 503
+# meanwhile.  Past that, every worker connects on its next request.
+stack_pg_settle() { sleep 1.2; }
 stack_app_stop() { _stack_local app-stop; }
 stack_app_start() { _stack_local app-start; }
 stack_nginx_reload() { _stack_local nginx-reload; }

@@ -2,6 +2,8 @@
  * test_config.c - configuration defaults, file syntax, environment
  * overrides, and the errors for unknown keys and bad values.
  */
+#define _GNU_SOURCE /* sched_getaffinity: what "auto" counts */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,12 @@ test_defaults(void)
 	unsetenv("MARQUEE_CONFIG");
 	T_CHECK("load without file", config_load(&c, NULL, err, sizeof err) == 0);
 	T_STREQ("default database_url", c.database_url, "dbname=marquee");
-	T_CHECK("default workers", c.workers == 2);
+	{
+		cpu_set_t set;
+		long cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+		long want = 2 * cpus > 32 ? 32 : 2 * cpus;
+		T_CHECK("default workers: 2 per usable CPU", c.workers == want);
+	}
 	T_CHECK("default max_requests", c.max_requests == 10000);
 	T_CHECK("default request_timeout", c.request_timeout == 20);
 	T_CHECK("default shutdown_timeout", c.shutdown_timeout == 25);
@@ -80,7 +87,10 @@ test_syntax(void)
 	T_CHECK("untouched keys keep defaults", c.shutdown_timeout == 25);
 	config_free(&c);
 
-	T_CHECK("empty file", parse(&c, "") == 0 && c.workers == 2);
+	T_CHECK("empty file", parse(&c, "") == 0 && c.workers >= 2);
+	T_CHECK("workers = auto", parse(&c, "workers = auto\n") == 0 && c.workers >= 2 &&
+	    c.workers <= 32 && c.workers % 2 == 0);
+	T_CHECK("auto only where a key allows it", parse(&c, "max_requests = auto\n") == -1);
 	config_free(&c);
 	T_CHECK("empty string value allowed where min is 0",
 	    parse(&c, "custodian_of_records =\n") == 0);
@@ -96,7 +106,7 @@ test_errors(void)
 	config_free(&c);
 
 	T_CHECK("non-integer fails", parse(&c, "workers = many\n") == -1);
-	T_STREQ("bad value message", err, "marquee.conf:1: workers: must be an integer 1..256");
+	T_STREQ("bad value message", err, "marquee.conf:1: workers: must be an integer 1..256 or auto");
 	config_free(&c);
 
 	T_CHECK("trailing junk fails", parse(&c, "workers = 2x\n") == -1);
@@ -206,7 +216,7 @@ test_file_and_env(void)
 	setenv("MARQUEE_WORKERS", "0", 1);
 	T_CHECK("bad env value fails", config_load(&c, path, err, sizeof err) == -1);
 	T_STREQ("env error names variable", err,
-	    "environment MARQUEE_WORKERS: workers: must be an integer 1..256");
+	    "environment MARQUEE_WORKERS: workers: must be an integer 1..256 or auto");
 	config_free(&c);
 	unsetenv("MARQUEE_WORKERS");
 	unsetenv("MARQUEE_DATABASE_URL");
