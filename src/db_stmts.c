@@ -392,7 +392,12 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * first), then the most viewed of the same collection.
 	 * 0 kind, 1 ord, 2.. card, 11 url, 12 thumbnail_url, 13 alt_text,
 	 * 14 width, 15 height, 16 photo_type.
-	 * Not idempotent: it may insert the view batch.  The batch is joined
+	 * The performers' side reads each performer's 8 most viewed live videos
+ * from idx_video_performers_views (015: the links carry their video's
+ * view_count and liveness) instead of every video of every performer: the
+ * 8 most viewed of the union are among those, and a prolific performer
+ * costs what any other does.
+ * Not idempotent: it may insert the view batch.  The batch is joined
 	 * to videos so a video purged since its views were buffered (up to
 	 * VIEW_FLUSH_MS ago) drops its views instead of failing the page.
 	 */
@@ -401,13 +406,15 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	    "  INSERT INTO video_view_events (video_id)"
 	    "  SELECT v.id FROM unnest($3::uuid[]) AS b(id) JOIN videos v ON v.id = b.id"
 	    "), by_perf AS ("
-	    "  SELECT v.id, 0 AS grp, v.view_count FROM videos v"
-	    "  WHERE v.id IN (SELECT o.video_id FROM video_performers me"
-	    "                 JOIN performers p ON p.id = me.performer_id AND p.deleted_at IS NULL"
-	    "                 JOIN video_performers o ON o.performer_id = me.performer_id"
-	    "                 WHERE me.video_id = $1 AND o.video_id <> $1)"
-	    "    AND v.is_published AND v.deleted_at IS NULL"
-	    "  ORDER BY v.view_count DESC, v.id LIMIT 8"
+	    "  SELECT o.video_id AS id, 0 AS grp, max(o.video_view_count) AS view_count"
+	    "  FROM video_performers me"
+	    "  JOIN performers p ON p.id = me.performer_id AND p.deleted_at IS NULL"
+	    "  CROSS JOIN LATERAL ("
+	    "    SELECT vp.video_id, vp.video_view_count FROM video_performers vp"
+	    "    WHERE vp.performer_id = me.performer_id AND vp.video_live AND vp.video_id <> $1"
+	    "    ORDER BY vp.video_view_count DESC, vp.video_id LIMIT 8) o"
+	    "  WHERE me.video_id = $1"
+	    "  GROUP BY o.video_id ORDER BY 3 DESC, 1 LIMIT 8"
 	    "), by_coll AS ("
 	    "  SELECT id, 1 AS grp, view_count FROM videos"
 	    "  WHERE collection_id = $2 AND is_published AND deleted_at IS NULL AND id <> $1"
