@@ -8,7 +8,7 @@ Reads two reports (tests/artifacts/bench-RUNID.txt), typically the shared
 both have: p50 and p99 (wrk, ms) in each and BIG / SMALL; then for every
 statement of the per-statement table the median PostgreSQL execution time
 (EXPLAIN ANALYZE, ms), the shared buffers touched and the ratio.  A ratio
-above --limit (issue 8: 1.5) is marked "over".  Reference points (static,
+above --limit (issue 8: 1.5) is marked "over".  Reference points (static, static-end,
 blob) and the micro-cache ("cached:") are left out: they do not touch the
 catalog; nor are the writes phase's points (alone:, viewers:).  Standard
 library only.
@@ -75,7 +75,7 @@ def main():
     print(f"{'page':<18} {'p50 ' + a:>12} {'p99 ' + a:>12} {'p50 ' + b:>12} {'p99 ' + b:>12}"
           f" {'x p50':>7} {'x p99':>7}")
     for name, (s50, s99) in sp.items():
-        if name in ("static", "blob") or ":" in name or name not in bp:
+        if name in ("static", "static-end", "blob") or ":" in name or name not in bp:
             continue
         b50, b99 = bp[name]
         r50, r99 = ratio(s50, b50), ratio(s99, b99)
