@@ -88,8 +88,10 @@ test_syntax(void)
 	config_free(&c);
 
 	T_CHECK("empty file", parse(&c, "") == 0 && c.workers >= 2);
+	config_free(&c);
 	T_CHECK("workers = auto", parse(&c, "workers = auto\n") == 0 && c.workers >= 2 &&
 	    c.workers <= 32 && c.workers % 2 == 0);
+	config_free(&c);
 	T_CHECK("auto only where a key allows it", parse(&c, "max_requests = auto\n") == -1);
 	config_free(&c);
 	T_CHECK("empty string value allowed where min is 0",
