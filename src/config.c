@@ -84,14 +84,9 @@ struct cfg_keydef {
 	const char *const  *names;    /* CFG_ENUM: NULL-terminated */
 	cfg_check           check;    /* CFG_STRING: optional */
 	size_t              off;
-	int                 per_cpu;  /* CFG_INT: "auto" = this many per usable CPU */
+	int                 per_cpu;  /* CFG_INT: "auto" = this many per usable CPU, */
+	int                 auto_max; /* at most this many */
 };
-
-/* Why: "auto" sizes workers to the machine, but each worker holds a
- * PostgreSQL connection and PostgreSQL's default max_connections is 100,
- * which must also serve marqueectl, backups and psql: beyond this many an
- * operator chooses the number (and PostgreSQL's limit) on purpose. */
-#define CFG_AUTO_MAX 32
 
 /* CPUs this process may run on (its affinity mask: a container's or
  * taskset's limit), else the online count; at least 1. */
@@ -181,7 +176,8 @@ static const struct cfg_keydef keys[CFG__MAX] = {
 	[CFG_DATABASE_URL] = {"database_url", CFG_STRING, "dbname=marquee", 1, STRMAX,
 	    NULL, NULL, OFF(database_url)},
 	[CFG_WORKERS] = {"workers", CFG_INT, "auto", 1, CONFIG_WORKERS_MAX,
-	    NULL, NULL, OFF(workers), CONFIG_WORKERS_PER_CPU},
+	    NULL, NULL, OFF(workers), CONFIG_WORKERS_PER_CPU,
+	    CONFIG_WORKERS_AUTO_MAX},
 	[CFG_MAX_REQUESTS] = {"max_requests", CFG_INT, "10000", 1, 100000000,
 	    NULL, NULL, OFF(max_requests)},
 	/* Below nginx's fastcgi_read_timeout (30 s) so the watchdog, not nginx, ends a stuck request. */
@@ -326,7 +322,7 @@ set_value(struct config *cfg, const struct cfg_keydef *k, const char *v,
 	case CFG_INT:
 		if (k->per_cpu && strcmp(v, "auto") == 0) {
 			n = k->per_cpu * usable_cpus();
-			n = n < k->min ? k->min : n > CFG_AUTO_MAX ? CFG_AUTO_MAX : n;
+			n = n < k->min ? k->min : n > k->auto_max ? k->auto_max : n;
 			goto range;
 		}
 		if (parse_long(v, &n) < 0)

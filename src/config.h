@@ -26,11 +26,16 @@
 
 /* Upper bound of `workers`; the scoreboard is sized from it. */
 #define CONFIG_WORKERS_MAX 256
-/* `workers = auto` (the default): this many per usable CPU, at most 32.
+/* `workers = auto` (the default): this many per usable CPU, at most
+ * CONFIG_WORKERS_AUTO_MAX.
  * Why 2: a worker spends part of each request waiting for PostgreSQL, and
  * with one worker per CPU that wait leaves a CPU idle (measured: 2 workers
  * on 2 CPUs served ~20 % fewer pages than 4; docs/PERFORMANCE.md). */
 #define CONFIG_WORKERS_PER_CPU 2
+/* Why: each worker holds a PostgreSQL connection, and PostgreSQL's default
+ * max_connections (100) must also serve marqueectl, backups and psql: past
+ * this many an operator sets the number (and PostgreSQL's limit) on purpose. */
+#define CONFIG_WORKERS_AUTO_MAX 32
 
 struct config {
 	char *database_url;          /* libpq connection string or URI */

@@ -393,11 +393,11 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * 0 kind, 1 ord, 2.. card, 11 url, 12 thumbnail_url, 13 alt_text,
 	 * 14 width, 15 height, 16 photo_type.
 	 * The performers' side reads each performer's 8 most viewed live videos
- * from idx_video_performers_views (015: the links carry their video's
- * view_count and liveness) instead of every video of every performer: the
- * 8 most viewed of the union are among those, and a prolific performer
- * costs what any other does.
- * Not idempotent: it may insert the view batch.  The batch is joined
+	 * from idx_video_performers_views (015: the links carry their video's
+	 * view_count and liveness) instead of every video of every performer:
+	 * the 8 most viewed of the union are among those, and a prolific
+	 * performer costs what any other does.
+	 * Not idempotent: it may insert the view batch.  The batch is joined
 	 * to videos so a video purged since its views were buffered (up to
 	 * VIEW_FLUSH_MS ago) drops its views instead of failing the page.
 	 */

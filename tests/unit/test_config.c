@@ -35,7 +35,8 @@ test_defaults(void)
 	{
 		cpu_set_t set;
 		long cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
-		long want = 2 * cpus > 32 ? 32 : 2 * cpus;
+		long want = CONFIG_WORKERS_PER_CPU * cpus;
+		want = want > CONFIG_WORKERS_AUTO_MAX ? CONFIG_WORKERS_AUTO_MAX : want;
 		T_CHECK("default workers: 2 per usable CPU", c.workers == want);
 	}
 	T_CHECK("default max_requests", c.max_requests == 10000);
@@ -90,7 +91,7 @@ test_syntax(void)
 	T_CHECK("empty file", parse(&c, "") == 0 && c.workers >= 2);
 	config_free(&c);
 	T_CHECK("workers = auto", parse(&c, "workers = auto\n") == 0 && c.workers >= 2 &&
-	    c.workers <= 32 && c.workers % 2 == 0);
+	    c.workers <= CONFIG_WORKERS_AUTO_MAX && c.workers % CONFIG_WORKERS_PER_CPU == 0);
 	config_free(&c);
 	T_CHECK("auto only where a key allows it", parse(&c, "max_requests = auto\n") == -1);
 	config_free(&c);
