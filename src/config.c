@@ -54,6 +54,7 @@ enum cfg_key {
 	CFG_DEV_MODE,
 	CFG_CUSTODIAN_OF_RECORDS,
 	CFG_RESPAWN_BACKOFF_MAX,
+	CFG_SEARCH_TIER,
 	CFG_SANDBOX,
 	CFG_SESSION_IDLE_TIMEOUT,
 	CFG_SESSION_MAX_AGE,
@@ -211,6 +212,9 @@ static const struct cfg_keydef keys[CFG__MAX] = {
 	    NULL, NULL, OFF(custodian_of_records)},
 	[CFG_RESPAWN_BACKOFF_MAX] = {"respawn_backoff_max", CFG_DURATION, "5", 1, 300,
 	    NULL, NULL, OFF(respawn_backoff_max)},
+	/* marqueectl maintain (migration 019): the most viewed videos search reads first. */
+	[CFG_SEARCH_TIER] = {"search_tier", CFG_INT, "20000", 0, 10000000,
+	    NULL, NULL, OFF(search_tier)},
 	[CFG_SANDBOX] = {"sandbox", CFG_ENUM, "enforce", 0, 0,
 	    sandbox_names, NULL, OFF(sandbox)},
 	/* 10 minutes .. 90 days; default 7 days: an idle week is a forgotten device. */

@@ -56,6 +56,7 @@ struct config {
 	char *custodian_of_records;
 	int   respawn_backoff_max;   /* s; cap of the crash-loop respawn delay */
 	int   sandbox;               /* enum sandbox_mode (sandbox.h) */
+	int   search_tier;           /* videos in search's first tier (marqueectl maintain) */
 	/* accounts (session.h, pages/account.c) */
 	int   session_idle_timeout;  /* s; a session unused this long is dead */
 	int   session_max_age;       /* s; a session older than this is dead, used or not */

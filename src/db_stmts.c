@@ -139,6 +139,22 @@
 	" ORDER BY 1, 2"
 /* ---- end pages: shared column blocks ---- */
 
+/*
+ * Search's two tiers (migration 019): at most LIM live videos matching
+ * QUERY (a SELECT from `videos v` ending in its WHERE condition), those of
+ * the first tier (search_hot: the most viewed) first, as a parenthesized
+ * subquery to alias.  GIN has no ordered scan, so a lookup in
+ * idx_videos_fulltext or idx_videos_title_trgm returns every match in the
+ * catalog before any LIMIT applies; the tier's partial indexes
+ * (idx_videos_fulltext_hot, idx_videos_title_trgm_hot) hold only the tier.
+ * UNION ALL runs its branches in order and the outer LIMIT stops it, so the
+ * second branch runs only when the tier has fewer than LIM matches.
+ */
+#define TIERED(QUERY, LIM) \
+	" (SELECT * FROM ((" QUERY " AND v.search_hot AND v.is_published AND v.deleted_at IS NULL" \
+	"   LIMIT " LIM ") UNION ALL (" QUERY " AND NOT v.search_hot AND v.is_published" \
+	"   AND v.deleted_at IS NULL LIMIT " LIM ")) t LIMIT " LIM ")"
+
 const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	[DB_PING] = {"ping", "SELECT 1", 0, DB_IDEMPOTENT},
 
@@ -187,17 +203,16 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * (016) rather than parsing each title again.  Equal ranks (e.g. matches in
 	 * the description only) go by popularity.  Only the first $4 matches are
 	 * ranked, so a query matching most of the catalog costs the same as one
-	 * matching $4 videos.
+	 * matching $4 videos, taken from search's first tier first (TIERED).
 	 */
 	[DB_SEARCH] = {"search",
 	    "WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('english', $1) AS q,"
 	    "   btrim(regexp_replace($1, '[^[:alnum:]]+', ' ', 'g')) AS words),"
 	    " hits AS MATERIALIZED ("
-	    "  SELECT m.id, ts_rank(m.title_tsv, q.q) AS r, m.view_count FROM q, LATERAL ("
-	    "    SELECT v.id, v.title_tsv, v.view_count FROM videos v"
-	    "     WHERE to_tsvector('english', v.title || ' ' || COALESCE(v.description, '')) @@ q.q"
-	    "       AND v.is_published AND v.deleted_at IS NULL"
-	    "     LIMIT $4) m),"
+	    "  SELECT m.id, ts_rank(m.title_tsv, q.q) AS r, m.view_count FROM q, LATERAL"
+	    TIERED("SELECT v.id, v.title_tsv, v.view_count FROM videos v"
+	    "  WHERE to_tsvector('english', v.title || ' ' || COALESCE(v.description, '')) @@ q.q", "$4")
+	    "   m),"
 	    " total AS (SELECT count(*) AS n FROM hits),"
 	    " page AS (SELECT id, r, view_count FROM hits ORDER BY r DESC, view_count DESC, id LIMIT $2 OFFSET $3),"
 	    " perf AS ("
@@ -244,13 +259,14 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	 * names containing it (LIKE metacharacters escaped), through the
 	 * trigram indexes; each kind looks at its first 50 matches only and
 	 * prefers prefix matches.  5 videos + 3 performers + 2 collections.
+	 * Videos come from search's first tier first (TIERED).
 	 */
 	[DB_SEARCH_SUGGEST] = {"search_suggest",
 	    "WITH pat AS (SELECT replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', '\\_') AS e)"
-	    "(SELECT 'video' AS kind, m.title AS label, m.slug FROM ("
-	    "   SELECT v.title, v.slug, v.view_count, v.id, v.title ILIKE pat.e || '%' AS pre"
-	    "     FROM videos v, pat WHERE v.title ILIKE '%' || pat.e || '%'"
-	    "      AND v.is_published AND v.deleted_at IS NULL LIMIT 50) m"
+	    "(SELECT 'video' AS kind, m.title AS label, m.slug FROM"
+	    TIERED("SELECT v.title, v.slug, v.view_count, v.id, v.title ILIKE pat.e || '%' AS pre"
+	    "  FROM videos v, pat WHERE v.title ILIKE '%' || pat.e || '%'", "50")
+	    "   m"
 	    "  ORDER BY m.pre DESC, m.view_count DESC, m.id LIMIT 5)"
 	    " UNION ALL "
 	    "(SELECT 'performer', m.name, m.slug FROM ("

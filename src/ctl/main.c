@@ -54,7 +54,7 @@ static const struct {
 	{"feature", ctl_feature, "feature VIDEO_SLUG [--off]     mark a video featured (or not)", 0},
 	{"set-collection-featured", ctl_set_collection_featured, "set-collection-featured COLLECTION VIDEO|--none  a collection's featured video", 0},
 	{"refresh", ctl_refresh, "refresh                        refresh the top_performers view (concurrently)", 0},
-	{"maintain", ctl_maintain, "maintain                       periodic job: fold page views into view counts, refresh top_performers, billing-send", 0},
+	{"maintain", ctl_maintain, "maintain                       periodic job: fold page views into view counts, rebuild the search tier, refresh top_performers, billing-send", 0},
 	{"billing-send", ctl_billing_send, "billing-send [--limit N]       post the queued cancellations (billing_outbox) to the processor", 0},
 	{"user",    ctl_user,    "user list|show|disable|enable|grant-comp|verify-age ...  manage members", 0},
 	{"backup",  ctl_backup,  "backup FILE                    pg_dump -Fc of the database to FILE", 0},

@@ -165,6 +165,63 @@ for q in "" "z" "%25" "%25_%5C" "%22" "%F0%9F%98%80%F0%9F%98%80"; do
 	else t_fail "suggest: q=$q gives valid JSON" "status $st"; fi
 done
 
+# ------------------------------------------------------------ search tier (019)
+# 51 live fixtures with "Xylotier" inside the title, the most viewed videos
+# of the site, and one with little views whose title starts with it.
+# Suggest ranks prefix matches first among the 50 candidates it reads, so it
+# shows the cold one exactly when it reads past the tier.  The suite runs no
+# periodic job (MARQUEE_MAINTAIN_EVERY=0): nothing else moves the tier.
+tier() { sql -c "SELECT marquee_refresh_search_tier($1)"; }
+suggest_first() {
+	get "/search/suggest?q=xylotier&_k=$1" >/dev/null
+	python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))["videos"]; print(len(v), v[0]["url"] if v else "-")' "$TMP/body" 2>&1
+}
+if out=$(sql 2>&1 <<-'EOF'
+	BEGIN;
+	INSERT INTO videos (collection_id, title, slug, release_date, hls_manifest_url, thumbnail_url,
+	                    performer_count, is_published, published_at, duration_seconds, view_count)
+	SELECT c.id, t.title, t.slug, DATE '2020-01-01', '/media/hls/none/master.m3u8', '/media/none.jpg',
+	       1, true, now(), 600, t.views
+	  FROM (SELECT id FROM collections WHERE deleted_at IS NULL ORDER BY sort_order LIMIT 1) c,
+	       (SELECT 'Big Xylotier ' || n, 'zz-disc-tier-' || n, 2000000000 + n FROM generate_series(1, 51) n
+	        UNION ALL SELECT 'Xylotier Prefix Cold', 'zz-disc-tier-cold', 0) t(title, slug, views);
+	INSERT INTO video_performers (video_id, performer_id, billing_order)
+	SELECT v.id, p.id, 1 FROM videos v, performers p
+	 WHERE v.slug LIKE 'zz-disc-tier-%' AND p.slug = 'zz-disc-quillon';
+	COMMIT;
+	EOF
+); then t_pass "tier: fixtures"; else t_fail "tier: fixtures" "$(printf '%s' "$out" | tail -n 3)"; fi
+before=$(sql -c "SELECT updated_at FROM videos WHERE slug = 'zz-disc-tier-7'")
+tier 0 >/dev/null
+t_eq "tier: 51 = the 51 most viewed live videos" \
+	"$(tier 51),$(sql -c "SELECT count(*) FILTER (WHERE slug LIKE 'zz-disc-tier-%' AND slug <> 'zz-disc-tier-cold')
+	                      || ',' || count(*) FROM videos WHERE search_hot")" \
+	"51,51,51"
+t_eq "tier: a second refresh changes nothing" "$(tier 51)" 0
+# Neither is an edit: updated_at is the sitemap's lastmod (019 also fixes
+# the views fold, which moved it since the stored title_tsv of 016).
+sql -c "UPDATE videos SET view_count = view_count + 1 WHERE slug = 'zz-disc-tier-7'" >/dev/null
+t_eq "tier: joining it, and counted views, are not edits (updated_at kept)" \
+	"$(sql -c "SELECT updated_at FROM videos WHERE slug = 'zz-disc-tier-7'")" "$before"
+t_eq "suggest: reads the tier first (50 tier matches: the cold prefix match not among them)" \
+	"$(suggest_first a)" "5 /videos/zz-disc-tier-51"
+st=$(get "/search?q=xylotier")
+t_eq "search: fewer tier matches than it ranks: the rest of the catalog too" \
+	"$st,$(grep -o '[0-9]\+ videos' "$TMP/body" | head -n 1)" "200,52 videos"
+st=$(get "/search?q=xylotier&page=3")
+if [ "$st" = 200 ] && body_has 'href="/videos/zz-disc-tier-cold"'; then
+	t_pass "search: the match outside the tier is on the last page (fewest views)"
+else t_fail "search: the match outside the tier is on the last page (fewest views)" "status $st"; fi
+sql -c "UPDATE videos SET is_published = false WHERE slug = 'zz-disc-tier-51'" >/dev/null
+t_eq "suggest: an unpublished tier video is not suggested before the next refresh" \
+	"$(suggest_first b)" "5 /videos/zz-disc-tier-50"
+t_eq "tier: the refresh swaps it for the next most viewed live video" "$(tier 51)" 2
+# Without a tier, the first 50 matches of the whole catalog: 49 + the cold one.
+tier 0 >/dev/null
+sql -c "UPDATE videos SET is_published = false WHERE slug = 'zz-disc-tier-50'" >/dev/null
+t_eq "suggest: without a tier, the whole catalog (prefix match first)" \
+	"$(suggest_first c)" "5 /videos/zz-disc-tier-cold"
+
 # ------------------------------------------------------------ performers
 st=$(get "/performers")
 t_eq "performers: 200" "$st" 200
