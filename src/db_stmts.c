@@ -65,40 +65,55 @@
  * every row:
  * 0 slug, 1 name, 2 description, 3 primary, 4 accent, 5 thumbnail_url,
  * 6 banner_image_url, 7 total (the stored live counter, or with a quality
- * a count from the index), 8.. card.
+ * the sum of the collection's release counts by month, 020), 8.. card.
  *
  * Deferred join: the page's ids come from an index-only scan of the sort's
  * partial index (005/011: the quality flags are INCLUDE columns there), so
- * a deep page skips OFFSET index entries without visiting the heap; only
- * the 24 rows shown are fetched.  KEY is the sort key with its direction,
- * NULLS the NULLS LAST the index spells (the planner needs the identical
- * order).  The CTE is MATERIALIZED so the filtered count runs once.
- * Pages in the second half of the list walk the same index backwards (REV
- * is the reversed order), skipping from the end: the last page costs what
- * the first does, and no page skips more than half the collection.  Only
- * one branch of the UNION runs (its condition on $2 and the total is a
- * one-time filter).
+ * a deep page skips entries without visiting the heap; only the 24 rows
+ * shown are fetched.  The CTEs are MATERIALIZED so they run once.
  *
- * Why two statements per sort: with the quality as an optional parameter
- * the generic plan carries the count's cost even when it never runs, so
- * PostgreSQL would keep re-planning the statement on every execution.
+ * Why two statements per sort: the quality filter is a different index
+ * condition, and with the quality as an optional parameter the generic
+ * plan would carry both.
  */
-#define COLLECTION_SQL(KEY, NULLS, REV, TOTAL, FILTER) \
+#define COLLECTION_HEAD(TOTAL) \
 	"WITH c AS MATERIALIZED (" \
 	"  SELECT id, slug, name, description, color_scheme->>'primary' AS pri," \
 	"    color_scheme->>'accent' AS acc, thumbnail_url, banner_image_url, " TOTAL " AS total" \
-	"  FROM collections WHERE slug = $1 AND deleted_at IS NULL AND is_active)" \
+	"  FROM collections WHERE slug = $1 AND deleted_at IS NULL AND is_active)"
+#define COLLECTION_COLS \
 	" SELECT c.slug, c.name, c.description, c.pri, c.acc, c.thumbnail_url, c.banner_image_url," \
-	"  c.total, " CARD("v") \
+	"  c.total, " CARD("v")
+#define LIVE_IN_C(FILTER) \
+	"k.collection_id = c.id AND k.is_published AND k.deleted_at IS NULL" FILTER
+/* A release count's number of the videos the page lists (collection_release_counts, 020). */
+#define RELEASE_N_ALL "m.n"
+#define RELEASE_N_Q \
+	"CASE $3 WHEN '4k' THEN m.n_4k WHEN '1080p' THEN m.n_1080p" \
+	" WHEN '720p' THEN m.n_720p WHEN '480p' THEN m.n_480p END"
+#define TOTAL_Q \
+	"(SELECT COALESCE(sum(" RELEASE_N_Q "), 0) FROM collection_release_counts m" \
+	"  WHERE m.collection_id = collections.id AND NOT m.is_day)"
+
+/*
+ * The other sorts skip OFFSET entries of their index, from whichever end is
+ * nearer: pages in the second half walk the same index backwards (REV is
+ * the reversed order), so the last page costs what the first does and no
+ * page skips more than half the collection.  KEY is the sort key with its
+ * direction, NULLS the NULLS LAST the index spells (the planner needs the
+ * identical order).  Only one branch of the UNION runs (its condition on
+ * $2 and the total is a one-time filter).
+ */
+#define COLLECTION_SQL(KEY, NULLS, REV, TOTAL, FILTER) \
+	COLLECTION_HEAD(TOTAL) \
+	COLLECTION_COLS \
 	" FROM c LEFT JOIN LATERAL (" \
 	"   SELECT v.* FROM (" \
-	"    (SELECT k.id FROM videos k" \
-	"     WHERE k.collection_id = c.id AND k.is_published AND k.deleted_at IS NULL" FILTER \
+	"    (SELECT k.id FROM videos k WHERE " LIVE_IN_C(FILTER) \
 	"     AND $2::bigint * 2 <= c.total" \
 	"     ORDER BY k." KEY NULLS ", k.id LIMIT 24 OFFSET $2::bigint)" \
 	"    UNION ALL" \
-	"    (SELECT k.id FROM videos k" \
-	"     WHERE k.collection_id = c.id AND k.is_published AND k.deleted_at IS NULL" FILTER \
+	"    (SELECT k.id FROM videos k WHERE " LIVE_IN_C(FILTER) \
 	"     AND $2::bigint * 2 > c.total" \
 	"     ORDER BY k." REV ", k.id DESC" \
 	"     LIMIT greatest(0, least(24, c.total - $2::bigint))" \
@@ -106,10 +121,40 @@
 	"   JOIN videos v ON v.id = ids.id) v ON true" \
 	" ORDER BY v." KEY NULLS ", v.id"
 #define COLLECTION_ALL(KEY, NULLS, REV) COLLECTION_SQL(KEY, NULLS, REV, "video_count", "")
-#define COLLECTION_Q(KEY, NULLS, REV) COLLECTION_SQL(KEY, NULLS, REV, \
-	"(SELECT count(*) FROM videos k WHERE k.collection_id = collections.id" \
-	"  AND k.is_published AND k.deleted_at IS NULL AND " QUALITY("k") ")", \
-	" AND " QUALITY("k"))
+#define COLLECTION_Q(KEY, NULLS, REV) COLLECTION_SQL(KEY, NULLS, REV, TOTAL_Q, " AND " QUALITY("k"))
+
+/*
+ * The default sort, newest first, skips at most one day's videos: the
+ * release counts (020), summed newest first, give the month where row $2
+ * falls (a backward range of their primary key, about 120 rows for ten
+ * years) and how many rows come before it (mo.skip), then the day within
+ * that month (at most 31 rows); the index is entered at the end of that day
+ * (release_date < d.next) and skips only the rows of that day before $2
+ * (d.skip).  The cost does not grow with the page number or the catalog.
+ * N is a row's count of the videos listed.  Past the last page there is no
+ * month, and the page is empty.
+ */
+#define RELEASE_SUM(N) \
+	"SELECT m.start, (" N ")::integer AS n, sum((" N ")::integer) OVER (ORDER BY m.start DESC) AS upto" \
+	" FROM collection_release_counts m WHERE m.collection_id = (SELECT id FROM c)"
+#define COLLECTION_NEWEST(TOTAL, FILTER, N) \
+	COLLECTION_HEAD(TOTAL) "," \
+	" mo AS MATERIALIZED (" \
+	"  SELECT s.start, (s.start + interval '1 month')::date AS next, $2::bigint - (s.upto - s.n) AS skip" \
+	"  FROM (" RELEASE_SUM(N) " AND NOT m.is_day) s" \
+	"  WHERE s.upto > $2::bigint ORDER BY s.start DESC LIMIT 1)," \
+	" d AS MATERIALIZED (" \
+	"  SELECT s.start + 1 AS next, (SELECT skip FROM mo) - (s.upto - s.n) AS skip" \
+	"  FROM (" RELEASE_SUM(N) " AND m.is_day" \
+	"    AND m.start >= (SELECT start FROM mo) AND m.start < (SELECT next FROM mo)) s" \
+	"  WHERE s.upto > (SELECT skip FROM mo) ORDER BY s.start DESC LIMIT 1)" \
+	COLLECTION_COLS \
+	" FROM c LEFT JOIN d ON true LEFT JOIN LATERAL (" \
+	"   SELECT v.* FROM (" \
+	"    SELECT k.id FROM videos k WHERE " LIVE_IN_C(FILTER) " AND k.release_date < d.next" \
+	"     ORDER BY k.release_date DESC, k.id LIMIT 24 OFFSET d.skip) ids" \
+	"   JOIN videos v ON v.id = ids.id) v ON true" \
+	" ORDER BY v.release_date DESC, v.id"
 
 /*
  * Performer page, statement 2: $1 performer id, $2 offset.  Rows ordered
@@ -346,7 +391,7 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	[DB_COLLECTIONS] = {"collections", COLLECTION_TILES_SQL " ORDER BY 1, 2", 0, DB_IDEMPOTENT},
 
 	[DB_COLLECTION_NEWEST] = {"collection_newest",
-	    COLLECTION_ALL("release_date DESC", "", "release_date ASC NULLS LAST"), 2, DB_IDEMPOTENT},
+	    COLLECTION_NEWEST("video_count", "", RELEASE_N_ALL), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_VIEWS] = {"collection_views",
 	    COLLECTION_ALL("view_count DESC", "", "view_count ASC NULLS LAST"), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_RATING] = {"collection_rating",
@@ -354,7 +399,7 @@ const struct db_stmt_def db_stmts[DB_STMT__MAX] = {
 	[DB_COLLECTION_DURATION] = {"collection_duration",
 	    COLLECTION_ALL("duration_seconds DESC", " NULLS LAST", "duration_seconds ASC NULLS FIRST"), 2, DB_IDEMPOTENT},
 	[DB_COLLECTION_NEWEST_Q] = {"collection_newest_q",
-	    COLLECTION_Q("release_date DESC", "", "release_date ASC NULLS LAST"), 3, DB_IDEMPOTENT},
+	    COLLECTION_NEWEST(TOTAL_Q, " AND " QUALITY("k"), RELEASE_N_Q), 3, DB_IDEMPOTENT},
 	[DB_COLLECTION_VIEWS_Q] = {"collection_views_q",
 	    COLLECTION_Q("view_count DESC", "", "view_count ASC NULLS LAST"), 3, DB_IDEMPOTENT},
 	[DB_COLLECTION_RATING_Q] = {"collection_rating_q",
