@@ -132,8 +132,12 @@
  * (release_date < d.next) and skips only the rows of that day before $2
  * (d.skip).  The cost does not grow with the page number or the catalog.
  * N is a row's count of the videos listed.  Past the last page there is no
- * month, and the page is empty.
+ * month, and the page is empty.  The first pages (offset below
+ * NEWEST_DIRECT, 5 pages) skip with OFFSET from the top instead: fewer
+ * entries than the two lookups cost, and mo and d, whose one-time filter
+ * is then false, run no scan at all.
  */
+#define NEWEST_DIRECT "120"
 #define RELEASE_SUM(N) \
 	"SELECT m.start, (" N ")::integer AS n, sum((" N ")::integer) OVER (ORDER BY m.start DESC) AS upto" \
 	" FROM collection_release_counts m WHERE m.collection_id = (SELECT id FROM c)"
@@ -142,17 +146,20 @@
 	" mo AS MATERIALIZED (" \
 	"  SELECT s.start, (s.start + interval '1 month')::date AS next, $2::bigint - (s.upto - s.n) AS skip" \
 	"  FROM (" RELEASE_SUM(N) " AND NOT m.is_day) s" \
-	"  WHERE s.upto > $2::bigint ORDER BY s.start DESC LIMIT 1)," \
+	"  WHERE $2::bigint >= " NEWEST_DIRECT " AND s.upto > $2::bigint ORDER BY s.start DESC LIMIT 1)," \
 	" d AS MATERIALIZED (" \
 	"  SELECT s.start + 1 AS next, (SELECT skip FROM mo) - (s.upto - s.n) AS skip" \
 	"  FROM (" RELEASE_SUM(N) " AND m.is_day" \
 	"    AND m.start >= (SELECT start FROM mo) AND m.start < (SELECT next FROM mo)) s" \
-	"  WHERE s.upto > (SELECT skip FROM mo) ORDER BY s.start DESC LIMIT 1)" \
+	"  WHERE $2::bigint >= " NEWEST_DIRECT " AND s.upto > (SELECT skip FROM mo)" \
+	"  ORDER BY s.start DESC LIMIT 1)" \
 	COLLECTION_COLS \
 	" FROM c LEFT JOIN d ON true LEFT JOIN LATERAL (" \
 	"   SELECT v.* FROM (" \
-	"    SELECT k.id FROM videos k WHERE " LIVE_IN_C(FILTER) " AND k.release_date < d.next" \
-	"     ORDER BY k.release_date DESC, k.id LIMIT 24 OFFSET d.skip) ids" \
+	"    SELECT k.id FROM videos k WHERE " LIVE_IN_C(FILTER) \
+	"     AND k.release_date < CASE WHEN $2::bigint < " NEWEST_DIRECT " THEN 'infinity' ELSE d.next END" \
+	"     ORDER BY k.release_date DESC, k.id LIMIT 24" \
+	"     OFFSET CASE WHEN $2::bigint < " NEWEST_DIRECT " THEN $2::bigint ELSE d.skip END) ids" \
 	"   JOIN videos v ON v.id = ids.id) v ON true" \
 	" ORDER BY v.release_date DESC, v.id"
 
