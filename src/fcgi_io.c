@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <fcgiapp.h>
 
@@ -16,6 +17,7 @@
 
 struct fcgi_io {
 	FCGX_Request req;
+	int          listen_fd;
 	int          open;      /* a request is accepted and not finished */
 };
 
@@ -27,6 +29,7 @@ fcgi_io_new(int listen_fd)
 		return NULL;
 	}
 	struct fcgi_io *io = xcalloc(1, sizeof *io);
+	io->listen_fd = listen_fd;
 	if (FCGX_InitRequest(&io->req, listen_fd, 0) != 0) {
 		log_error("fcgi: FCGX_InitRequest failed");
 		free(io);
@@ -46,9 +49,44 @@ fcgi_io_free(struct fcgi_io *io)
 	free(io);
 }
 
+/*
+ * accept(2) on the listening socket, retrying the errors that concern only
+ * the connection being accepted (the peer gave up).  The same call libfcgi
+ * makes, so the worker's system call filter needs nothing new.
+ */
+static int
+accept_conn(int listen_fd)
+{
+	for (;;) {
+		int fd = accept(listen_fd, NULL, NULL);
+		if (fd >= 0 || (errno != ECONNABORTED && errno != EPROTO && errno != EINTR))
+			return fd;
+	}
+}
+
 int
 fcgi_io_accept(struct fcgi_io *io)
 {
+	/*
+	 * We accept the connection ourselves and hand libfcgi the connected
+	 * socket (it skips its own accept when ipcFd is set; keepConnection
+	 * stops the FCGX_Finish_r it starts with from closing it).  libfcgi's
+	 * accept, on a unix socket, waits in select() for the connection to
+	 * become readable and closes it if select fails: a stop signal landing
+	 * there (EINTR) dropped a request nginx had already sent, a 502 seen
+	 * once in 755 requests of a rolling reload.  Here the request is
+	 * always read: the signal's handler only ends the *next* accept
+	 * (worker.c).
+	 */
+	if (io->req.ipcFd < 0) {
+		int fd = accept_conn(io->listen_fd);
+		if (fd < 0) {
+			io->open = 0;
+			return -1;
+		}
+		io->req.ipcFd = fd;
+		io->req.keepConnection = 1;
+	}
 	int rc = FCGX_Accept_r(&io->req);
 	if (rc < 0) {
 		io->open = 0;

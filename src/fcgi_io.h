@@ -4,8 +4,10 @@
  * One FastCGI connection at a time on the listening socket inherited as
  * fd 0 (spawn-fcgi): accept a request, hand out its params (copied into the
  * request arena) and a bounded body reader, write the response, finish.
- * Uses only the FCGX_* API: the stdio API copies request headers into
- * `environ`, which would let a client set HTTP_PROXY for us (httpoxy).
+ * Uses the FCGX_* API, not the stdio one, which copies request headers into
+ * `environ` and would let a client set HTTP_PROXY for us (httpoxy).  The
+ * connection itself is accepted here and handed to libfcgi (fcgi_io.c says
+ * why), so that a stop signal can never drop a request already accepted.
  *
  * It does not parse anything: params go to the HTTP core as they came.
  */
@@ -30,8 +32,10 @@ void fcgi_io_free(struct fcgi_io *io);
 
 /*
  * Wait for the next request (finishing the previous one if still open).
- * Returns 0 when a request is open, -1 when accepting failed or shutdown was
- * requested (fcgi_io_shutdown_pending); errno tells which.
+ * Returns 0 when a request is open, -1 when accepting failed (errno; after
+ * a stop, ENOTSOCK from the listening socket the worker replaced) or
+ * shutdown was requested (fcgi_io_shutdown_pending).  A connection once
+ * accepted is read and its request returned, whatever signal arrives.
  */
 int fcgi_io_accept(struct fcgi_io *io);
 

@@ -4,7 +4,8 @@
  * Stopping a worker blocked in accept(): the signal handler points fd 0 (the
  * listening socket) at /dev/null with dup2, which is async-signal-safe.
  * Whether the signal lands before, during or after accept(), the next (or
- * restarted) accept fails with ENOTSOCK and libfcgi returns; no window in
+ * restarted) accept fails with ENOTSOCK and fcgi_io_accept returns; a
+ * connection already accepted is served first (fcgi_io.c); no window in
  * which a stop request is lost, and no EINTR sprinkled over the request's
  * own I/O (handlers use SA_RESTART).  Other workers and the master keep
  * their own descriptor of the socket, so nothing queued in it is lost.
