@@ -195,6 +195,21 @@ got=$(printf 'BEGIN;\n%s\n%s\n%s\nROLLBACK;\n' "$V1$(video_sql zzst-v2 zzst-a)$(
 t_eq "release counts: follow publish, delete, move, release date and quality changes" "$got" \
 	"zzst-a:2019-05-01:1:1 zzst-a:2019-05-31:1:1 0 "
 
+# 021: a static PL/pgSQL statement keeps the plan of its first call for the
+# session, sized for that call's transition tables (after a 0-row UPDATE, a
+# nested loop over old_rows x new_rows: 220 s for the search tier's first
+# refresh).  So no trigger function may read its transition tables outside
+# the text it EXECUTEs ($q$...$q$ bodies and quoted strings are removed
+# before looking for the tables' names).
+got=$(q "SELECT coalesce(string_agg(DISTINCT p.proname, ' '), 'none')
+	  FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+	 WHERE NOT t.tgisinternal AND (t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL)
+	   AND regexp_replace(regexp_replace(p.prosrc, '\\\$q\\\$.*?\\\$q\\\$', '', 'g'), '''[^'']*''', '', 'g')
+	       ~ ('\\m(' || concat_ws('|', t.tgoldtable, t.tgnewtable) || ')\\M')")
+t_eq "triggers: transition tables are read only by statements planned at each call" "$got" "none"
+got=$(q "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND (tgoldtable IS NOT NULL OR tgnewtable IS NOT NULL)")
+t_ok "triggers: the check above saw the transition-table triggers ($got)" test "$got" -ge 11
+
 # ----------------------------------------------------------- updated_at
 got=$(printf '%s\n' "BEGIN;
 	UPDATE collections SET updated_at = '2000-01-01' WHERE slug = 'zzst-a';
