@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
+#include <fastcgi.h>
 #include <fcgiapp.h>
 
 #include "arena.h"
@@ -19,6 +22,7 @@ struct fcgi_io {
 	FCGX_Request req;
 	int          listen_fd;
 	int          open;      /* a request is accepted and not finished */
+	int          responded; /* fcgi_io_respond sent the whole response */
 };
 
 struct fcgi_io *
@@ -121,26 +125,119 @@ fcgi_io_read_body(void *ud, char *dst, size_t n)
 	return FCGX_GetError(io->req.in) ? -1 : 0;
 }
 
-int
-fcgi_io_write(struct fcgi_io *io, const char *p, size_t n)
+/* The 8-byte header of a record of type `type` with `len` content bytes. */
+static void
+record_header(unsigned char h[FCGI_HEADER_LEN], int type, int id, size_t len)
+{
+	h[0] = FCGI_VERSION_1;
+	h[1] = (unsigned char)type;
+	h[2] = (unsigned char)(id >> 8);
+	h[3] = (unsigned char)id;
+	h[4] = (unsigned char)(len >> 8);
+	h[5] = (unsigned char)len;
+	h[6] = 0;   /* no padding */
+	h[7] = 0;
+}
+
+/* writev until every byte is out (iov is consumed).  0, or -1 (errno). */
+static int
+writev_all(int fd, struct iovec *iov, int n)
 {
 	while (n > 0) {
-		int chunk = n > INT_MAX ? INT_MAX : (int)n;
-		if (FCGX_PutStr(p, chunk, io->req.out) != chunk)
+		ssize_t w = writev(fd, iov, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
 			return -1;
-		p += chunk;
-		n -= (size_t)chunk;
+		}
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
 	}
+	return 0;
+}
+
+/*
+ * Records per writev: a page is one or two; a bigger response goes out in
+ * batches of this many records.
+ */
+#define BATCH 32
+
+int
+fcgi_io_respond(struct fcgi_io *io, const char *head, size_t head_len,
+    const char *body, size_t body_len)
+{
+	int fd = io->req.ipcFd, id = io->req.requestId;
+	unsigned char hdr[BATCH + 2][FCGI_HEADER_LEN];
+	struct iovec iov[2 * BATCH + 3];
+	int niov = 0, nhdr = 0;
+	const struct { const char *p; size_t n; } part[2] = {{head, head_len}, {body, body_len}};
+
+	for (int i = 0; i < 2; i++) {
+		const char *p = part[i].p;
+		size_t left = part[i].n;
+		while (left > 0) {
+			size_t n = left > FCGI_MAX_LENGTH ? FCGI_MAX_LENGTH : left;
+			record_header(hdr[nhdr], FCGI_STDOUT, id, n);
+			iov[niov++] = (struct iovec){hdr[nhdr++], FCGI_HEADER_LEN};
+			iov[niov++] = (struct iovec){(void *)p, n};
+			p += n;
+			left -= n;
+			if (nhdr == BATCH) {
+				if (writev_all(fd, iov, niov) < 0)
+					return -1;
+				niov = nhdr = 0;
+			}
+		}
+	}
+	/* End of stdout, then FCGI_END_REQUEST: application status 0, complete. */
+	record_header(hdr[nhdr], FCGI_STDOUT, id, 0);
+	iov[niov++] = (struct iovec){hdr[nhdr++], FCGI_HEADER_LEN};
+	record_header(hdr[nhdr], FCGI_END_REQUEST, id, sizeof(FCGI_EndRequestBody));
+	iov[niov++] = (struct iovec){hdr[nhdr++], FCGI_HEADER_LEN};
+	static const FCGI_EndRequestBody end = {.protocolStatus = FCGI_REQUEST_COMPLETE};
+	iov[niov++] = (struct iovec){(void *)&end, sizeof end};
+	if (writev_all(fd, iov, niov) < 0)
+		return -1;
+	/* libfcgi's stdout stream stays empty: its close must not write again. */
+	io->req.out->wasFCloseCalled = 1;
+	io->responded = 1;
 	return 0;
 }
 
 void
 fcgi_io_finish(struct fcgi_io *io)
 {
-	if (io->open) {
-		FCGX_Finish_r(&io->req);
-		io->open = 0;
+	if (!io->open)
+		return;
+	/*
+	 * libfcgi closes with a lingering close: shutdown, then wait in
+	 * select() until nginx closes its end, so that unread request bytes
+	 * cannot turn into a reset that loses the response.  Once the whole
+	 * response is out and stdin was read to its end, nothing of the
+	 * request is left unread and nginx sends nothing more on this
+	 * connection: it is closed at once, and the worker goes back to
+	 * accept instead of waiting for nginx.  A connection nginx asked to
+	 * keep (FCGI_KEEP_CONN) stays open either way.
+	 */
+	FCGX_Stream *in = io->req.in;
+	int quick = io->responded && !io->req.keepConnection && in != NULL
+	    && in->isClosed && FCGX_GetError(in) == 0;
+	if (quick)
+		io->req.keepConnection = 1;   /* Finish_r leaves the socket to us */
+	FCGX_Finish_r(&io->req);
+	if (quick && io->req.ipcFd >= 0) {
+		close(io->req.ipcFd);
+		io->req.ipcFd = -1;
 	}
+	io->open = 0;
+	io->responded = 0;
 }
 
 void

@@ -51,10 +51,21 @@ char **fcgi_io_params(struct fcgi_io *io, struct arena *a);
  */
 long fcgi_io_read_body(void *ud, char *dst, size_t n);
 
-/* Send n bytes of response.  Returns 0, or -1 when the client is gone. */
-int fcgi_io_write(struct fcgi_io *io, const char *p, size_t n);
+/*
+ * Send the whole response, the CGI head then the body, and end the request:
+ * the stdout records, the end of stdout and FCGI_END_REQUEST go out in one
+ * writev (libfcgi would cut them into 8 KB records, a write each).  Call
+ * once per request.  Returns 0, or -1 when the client is gone (errno).
+ */
+int fcgi_io_respond(struct fcgi_io *io, const char *head, size_t head_len,
+    const char *body, size_t body_len);
 
-/* Flush and close the open request (FCGX_Finish_r). */
+/*
+ * Finish the open request and close its connection: at once when the
+ * response was sent and the request read to its end, else by libfcgi's
+ * lingering close.  Ends the request without a response when
+ * fcgi_io_respond was not called or failed.
+ */
 void fcgi_io_finish(struct fcgi_io *io);
 
 /*

@@ -153,8 +153,7 @@ serve_one(struct app *app, struct fcgi_io *io, struct arena *a, struct response 
 	resp_write_head(resp, out);
 	size_t len = 0;
 	const char *body = resp_body(resp, &len);
-	if (fcgi_io_write(io, out->data, out->len) < 0 ||
-	    (len > 0 && fcgi_io_write(io, body, len) < 0)) {
+	if (fcgi_io_respond(io, out->data, out->len, body, len) < 0) {
 		log_info("client went away before the response was sent");
 		len = 0;
 	}
