@@ -22,6 +22,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "util.h"
+#include "valid.h"
 
 #ifndef MARQUEE_DATADIR
 #define MARQUEE_DATADIR "/usr/local/share/marquee"
@@ -297,6 +298,9 @@ set_value(struct config *cfg, const struct cfg_keydef *k, const char *v,
 		for (const char *p = v; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				return "must not contain control characters";
+		/* Values reach pages as they are (site_name, custodian_of_records...). */
+		if (!valid_utf8(v, len))
+			return "must be UTF-8 text";
 		if ((long)len < k->min || (long)len > k->max) {
 			if (k->min > 0 && len == 0)
 				return "must not be empty";

@@ -76,9 +76,15 @@ open_conn(const char *conninfo, int connect_timeout_s, const char *appname,
 {
 	char timeout[16];
 	snprintf(timeout, sizeof timeout, "%d", connect_timeout_s);
-	/* Later keywords override what the expanded conninfo says. */
-	const char *const kw[] = {"dbname", "connect_timeout", "application_name", NULL};
-	const char *const val[] = {conninfo, timeout, appname, NULL};
+	/*
+	 * Later keywords override what the expanded conninfo says.  Text comes
+	 * back as UTF-8 whatever PGCLIENTENCODING says, and the database must
+	 * store UTF-8: PostgreSQL then has checked every string, and the page
+	 * code builds its JSON from them without checking them again.
+	 */
+	const char *const kw[] = {"dbname", "connect_timeout", "application_name",
+	    "client_encoding", NULL};
+	const char *const val[] = {conninfo, timeout, appname, "UTF8", NULL};
 	PGconn *c = PQconnectdbParams(kw, val, 1);
 	if (c == NULL) {
 		copy_msg(err, errlen, "out of memory");
@@ -86,6 +92,13 @@ open_conn(const char *conninfo, int connect_timeout_s, const char *appname,
 	}
 	if (PQstatus(c) != CONNECTION_OK) {
 		copy_msg(err, errlen, PQerrorMessage(c));
+		PQfinish(c);
+		return NULL;
+	}
+	const char *enc = PQparameterStatus(c, "server_encoding");
+	if (enc == NULL || strcmp(enc, "UTF8") != 0) {
+		snprintf(err, errlen, "the database's encoding is %s, not UTF8 (create it with"
+		    " ENCODING 'UTF8' TEMPLATE template0)", enc ? enc : "unknown");
 		PQfinish(c);
 		return NULL;
 	}

@@ -84,7 +84,7 @@ static void
 set_error(json_t *errors, const char *key, const char *msg)
 {
 	if (msg && !json_object_get(errors, key))
-		json_object_set_new(errors, key, json_string(msg));
+		json_object_set_new_nocheck(errors, key, json_string_nocheck(msg));
 }
 
 static int

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "db.h"
 #include "http.h"
+#include "util.h"
 
 /* ---------------------------------------------------------------- colours */
 
@@ -248,15 +249,51 @@ cat_pg_array(struct arena *a, const char *t, char ***out)
 
 /* ---------------------------------------------------------------- formats */
 
+/* u in decimal at dst (room for 20 digits), no NUL; returns the digit count. */
+static int
+put_digits(char *dst, unsigned long long u)
+{
+	char tmp[20];
+	int n = 0;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	for (int i = 0; i < n; i++)
+		dst[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* Two digits of v (0..99) at dst. */
+static void
+put_2digits(char *dst, long long v)
+{
+	dst[0] = (char)('0' + v / 10);
+	dst[1] = (char)('0' + v % 10);
+}
+
+/* These run for every card of every grid: no printf. */
 void
 cat_duration(char *out, size_t outlen, long long s)
 {
 	if (s < 0)
 		s = 0;
-	if (s >= 3600)
-		snprintf(out, outlen, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-	else
-		snprintf(out, outlen, "%lld:%02lld", s / 60, s % 60);
+	char t[32];
+	int n;
+	if (s >= 3600) {
+		n = put_digits(t, (unsigned long long)(s / 3600));
+		t[n++] = ':';
+		put_2digits(t + n, s / 60 % 60);
+		n += 2;
+	} else
+		n = put_digits(t, (unsigned long long)(s / 60));
+	t[n++] = ':';
+	put_2digits(t + n, s % 60);
+	n += 2;
+	if (outlen == 0)
+		return;
+	size_t k = (size_t)n < outlen ? (size_t)n : outlen - 1;
+	memcpy(out, t, k);
+	out[k] = '\0';
 }
 
 void
@@ -280,7 +317,7 @@ cat_thousands(char *out, size_t outlen, long long v)
 	char digits[24];
 	int neg = v < 0;
 	unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	int nd = snprintf(digits, sizeof digits, "%llu", u);
+	int nd = put_digits(digits, u);
 	size_t o = 0;
 	if (neg && o + 1 < outlen)
 		out[o++] = '-';
@@ -305,12 +342,25 @@ cat_page_count(long long total)
 /* ---------------------------------------------------------------- rows */
 
 json_t *
+cat_join(const char *prefix, const char *s)
+{
+	size_t pl = strlen(prefix), sl = strlen(s);
+	char small[256];
+	char *b = pl + sl <= sizeof small ? small : xmalloc(pl + sl);
+	memcpy(b, prefix, pl);
+	memcpy(b + pl, s, sl);
+	json_t *j = json_stringn_nocheck(b, pl + sl);
+	if (b != small)
+		free(b);
+	return j;
+}
+
+json_t *
 cat_col_str(const PGresult *r, int row, int col)
 {
 	if (PQgetisnull(r, row, col))
 		return json_null();
-	json_t *s = json_stringn(PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
-	return s ? s : json_string("");
+	return json_stringn_nocheck(PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
 }
 
 long long
@@ -340,26 +390,26 @@ cat_card(const PGresult *r, int row, int c)
 		return NULL;
 	json_t *o = json_object();
 	const char *slug = PQgetvalue(r, row, c);
-	json_object_set_new(o, "slug", json_stringn(slug, (size_t)PQgetlength(r, row, c)));
-	json_object_set_new(o, "href", json_sprintf("/videos/%s", slug));
-	json_object_set_new(o, "title", cat_col_str(r, row, c + 1));
+	json_object_set_new_nocheck(o, "slug", json_stringn_nocheck(slug, (size_t)PQgetlength(r, row, c)));
+	json_object_set_new_nocheck(o, "href", cat_join("/videos/", slug));
+	json_object_set_new_nocheck(o, "title", cat_col_str(r, row, c + 1));
 	const char *thumb = PQgetvalue(r, row, c + 2);
 	if (cat_safe_src(thumb, (size_t)PQgetlength(r, row, c + 2)))
-		json_object_set_new(o, "thumb", json_string(thumb));
+		json_object_set_new_nocheck(o, "thumb", json_string_nocheck(thumb));
 	char d[24];
 	if (!PQgetisnull(r, row, c + 3)) {
 		cat_duration(d, sizeof d, cat_col_ll(r, row, c + 3));
-		json_object_set_new(o, "duration", json_string(d));
+		json_object_set_new_nocheck(o, "duration", json_string_nocheck(d));
 	}
-	json_object_set_new(o, "release_date", cat_col_str(r, row, c + 4));
+	json_object_set_new_nocheck(o, "release_date", cat_col_str(r, row, c + 4));
 	cat_thousands(d, sizeof d, cat_col_ll(r, row, c + 5));
-	json_object_set_new(o, "views", json_string(d));
+	json_object_set_new_nocheck(o, "views", json_string_nocheck(d));
 	if (!PQgetisnull(r, row, c + 6))
-		json_object_set_new(o, "rating", cat_col_str(r, row, c + 6));
+		json_object_set_new_nocheck(o, "rating", cat_col_str(r, row, c + 6));
 	if (cat_col_bool(r, row, c + 7))
-		json_object_set_new(o, "quality", json_string("4K"));
+		json_object_set_new_nocheck(o, "quality", json_string_nocheck("4K"));
 	else if (cat_col_bool(r, row, c + 8))
-		json_object_set_new(o, "quality", json_string("HD"));
+		json_object_set_new_nocheck(o, "quality", json_string_nocheck("HD"));
 	return o;
 }
 
@@ -369,9 +419,9 @@ cat_set_list(json_t *obj, const char *key, json_t *list)
 	if (json_array_size(list) > 0) {
 		char flag[64];
 		snprintf(flag, sizeof flag, "has_%s", key);
-		json_object_set_new(obj, flag, json_true());
+		json_object_set_new_nocheck(obj, flag, json_true());
 	}
-	json_object_set_new(obj, key, list);
+	json_object_set_new_nocheck(obj, key, list);
 }
 
 /* ---------------------------------------------------------------- pages */
@@ -417,34 +467,34 @@ cat_page_ld(json_t *ctx, const struct app *app, struct arena *a, const char *typ
 	json_t *ld = json_pack("{s:s, s:s, s:s, s:s}", "@context", "https://schema.org",
 	    "@type", type, "name", name, "url", cat_abs_url(app, a, path));
 	if (strcmp(type, "WebSite") == 0)
-		json_object_set_new(ld, "potentialAction", json_pack("{s:s, s:s, s:s}",
+		json_object_set_new_nocheck(ld, "potentialAction", json_pack("{s:s, s:s, s:s}",
 		    "@type", "SearchAction",
 		    "target", arena_printf(a, "%ssearch?q={search_term_string}", home),
 		    "query-input", "required name=search_term_string"));
 	else
-		json_object_set_new(ld, "isPartOf", json_pack("{s:s, s:s, s:s}", "@type", "WebSite",
+		json_object_set_new_nocheck(ld, "isPartOf", json_pack("{s:s, s:s, s:s}", "@type", "WebSite",
 		    "name", site, "url", home));
 	size_t n = items ? json_array_size(items) : 0;
 	if (n) {
 		/* Built without json_pack: parsing its format string 24 times a
 		 * page was 5% of a worker's time on the collection page. */
 		json_t *list = json_array();
-		json_t *list_item = json_string("ListItem");
+		json_t *list_item = json_string_nocheck("ListItem");
 		for (size_t i = 0; i < n; i++) {
 			const char *href = json_string_value(json_object_get(json_array_get(items, i), "href"));
 			if (href == NULL)
 				continue;
 			json_t *li = json_object();
 			json_object_set(li, "@type", list_item);
-			json_object_set_new(li, "position", json_integer((json_int_t)json_array_size(list) + 1));
-			json_object_set_new(li, "url", json_string(cat_abs_url(app, a, href)));
+			json_object_set_new_nocheck(li, "position", json_integer((json_int_t)json_array_size(list) + 1));
+			json_object_set_new_nocheck(li, "url", json_string_nocheck(cat_abs_url(app, a, href)));
 			json_array_append_new(list, li);
 		}
 		json_decref(list_item);
-		json_object_set_new(ld, "mainEntity", json_pack("{s:s, s:I, s:o}", "@type", "ItemList",
+		json_object_set_new_nocheck(ld, "mainEntity", json_pack("{s:s, s:I, s:o}", "@type", "ItemList",
 		    "numberOfItems", (json_int_t)json_array_size(list), "itemListElement", list));
 	}
-	json_object_set_new(ctx, "jsonld", json_string(cat_jsonld(a, ld)));
+	json_object_set_new_nocheck(ctx, "jsonld", json_string_nocheck(cat_jsonld(a, ld)));
 	json_decref(ld);
 }
 
@@ -456,12 +506,12 @@ cat_page_meta(json_t *ctx, const struct app *app, struct arena *a, const char *t
     const char *description, const char *path, const char *og_type, const char *image)
 {
 	const char *url = cat_abs_url(app, a, path);
-	json_object_set_new(ctx, "title", json_string(title));
-	json_object_set_new(ctx, "description",
-	    json_string(cat_truncate(a, description ? description : title, META_DESCRIPTION_MAX)));
-	json_object_set_new(ctx, "canonical_url", json_string(url));
+	json_object_set_new_nocheck(ctx, "title", json_string_nocheck(title));
+	json_object_set_new_nocheck(ctx, "description",
+	    json_string_nocheck(cat_truncate(a, description ? description : title, META_DESCRIPTION_MAX)));
+	json_object_set_new_nocheck(ctx, "canonical_url", json_string_nocheck(url));
 	json_t *og = json_pack("{s:s, s:s, s:s}", "title", title, "type", og_type, "url", url);
 	if (image && cat_safe_src(image, strlen(image)))
-		json_object_set_new(og, "image", json_string(image[0] == '/' ? cat_abs_url(app, a, image) : image));
-	json_object_set_new(ctx, "og", og);
+		json_object_set_new_nocheck(og, "image", json_string_nocheck(image[0] == '/' ? cat_abs_url(app, a, image) : image));
+	json_object_set_new_nocheck(ctx, "og", og);
 }

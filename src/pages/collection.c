@@ -84,7 +84,7 @@ add_controls(json_t *ctx, struct arena *a, const char *slug, long long sort, con
 	for (long long i = 0; i < COLL_SORT__MAX; i++)
 		json_array_append_new(sorts, json_pack("{s:s, s:s, s:b}", "label", sort_labels[i],
 		    "href", state_url(a, slug, i, quality), "current", i == sort));
-	json_object_set_new(ctx, "sorts", sorts);
+	json_object_set_new_nocheck(ctx, "sorts", sorts);
 
 	json_t *qs = json_array();
 	json_array_append_new(qs, json_pack("{s:s, s:s, s:b}", "label", "Any quality",
@@ -93,7 +93,7 @@ add_controls(json_t *ctx, struct arena *a, const char *slug, long long sort, con
 		json_array_append_new(qs, json_pack("{s:s, s:s, s:b}", "label", quality_labels[i],
 		    "href", state_url(a, slug, sort, qualities[i]),
 		    "current", quality && strcmp(quality, qualities[i]) == 0));
-	json_object_set_new(ctx, "qualities", qs);
+	json_object_set_new_nocheck(ctx, "qualities", qs);
 }
 
 int
@@ -131,16 +131,16 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 	const char *thumb = PQgetvalue(r, 0, 5);
 
 	json_t *coll = json_object();
-	json_object_set_new(coll, "slug", json_string(slug));
-	json_object_set_new(coll, "name", cat_col_str(r, 0, 1));
-	json_object_set_new(coll, "description", cat_col_str(r, 0, 2));
-	json_object_set_new(coll, "theme_class", json_sprintf("theme-%s", slug));
+	json_object_set_new_nocheck(coll, "slug", json_string_nocheck(slug));
+	json_object_set_new_nocheck(coll, "name", cat_col_str(r, 0, 1));
+	json_object_set_new_nocheck(coll, "description", cat_col_str(r, 0, 2));
+	json_object_set_new_nocheck(coll, "theme_class", cat_join("theme-", slug));
 	if (cat_safe_src(banner, strlen(banner)))
-		json_object_set_new(coll, "banner", json_string(banner));
+		json_object_set_new_nocheck(coll, "banner", json_string_nocheck(banner));
 	char count[32];
 	cat_thousands(count, sizeof count, total);
-	json_object_set_new(coll, "count", json_string(count));
-	json_object_set_new(coll, "count_one", json_boolean(total == 1));
+	json_object_set_new_nocheck(coll, "count", json_string_nocheck(count));
+	json_object_set_new_nocheck(coll, "count_one", json_boolean(total == 1));
 
 	json_t *videos = json_array();
 	for (int i = 0; i < n; i++) {
@@ -153,13 +153,13 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 	const char *prefix = arena_printf(a, "%s%cpage=", base, strchr(base, '?') ? '&' : '?');
 	const char *path = page > 1 ? arena_printf(a, "%s%lld", prefix, page) : base;
 	json_t *ctx = json_object();
-	json_object_set_new(ctx, "collection", coll);
+	json_object_set_new_nocheck(ctx, "collection", coll);
 	const char *title = page > 1 ? arena_printf(a, "%s, page %lld", name, page) : name;
 	cat_page_ld(ctx, app, a, "CollectionPage", title, path, videos);
 	cat_set_list(ctx, "videos", videos);
-	json_object_set_new(ctx, "filtered", json_boolean(quality != NULL));
+	json_object_set_new_nocheck(ctx, "filtered", json_boolean(quality != NULL));
 	add_controls(ctx, a, slug, sort, quality);
-	json_object_set_new(ctx, "pager", pager_json(base, prefix, (long)page, (long)pages));
+	json_object_set_new_nocheck(ctx, "pager", pager_json(base, prefix, (long)page, (long)pages));
 
 	cat_page_meta(ctx, app, a, title, description, path, "website",
 	    cat_safe_src(banner, strlen(banner)) ? banner : thumb);

@@ -44,7 +44,7 @@ history_card(const PGresult *r, int row, int card_col, int percent_col)
 {
 	json_t *card = cat_card(r, row, card_col);
 	if (card)
-		json_object_set_new(card, "percent", percent(r, row, percent_col));
+		json_object_set_new_nocheck(card, "percent", percent(r, row, percent_col));
 	return card;
 }
 
@@ -89,12 +89,12 @@ page_history(struct app *app, struct request *req, struct response *resp)
 		json_t *card = cat_card(r, i, 0);
 		if (card == NULL)
 			continue;
-		json_object_set_new(card, "video_id", cat_col_str(r, i, HP_ID));
-		json_object_set_new(card, "watched_at", cat_col_str(r, i, HP_WATCHED));
-		json_object_set_new(card, "watched_date", json_stringn(PQgetvalue(r, i, HP_WATCHED),
+		json_object_set_new_nocheck(card, "video_id", cat_col_str(r, i, HP_ID));
+		json_object_set_new_nocheck(card, "watched_at", cat_col_str(r, i, HP_WATCHED));
+		json_object_set_new_nocheck(card, "watched_date", json_stringn_nocheck(PQgetvalue(r, i, HP_WATCHED),
 		    PQgetlength(r, i, HP_WATCHED) >= 10 ? 10 : 0));
-		json_object_set_new(card, "percent", percent(r, i, HP_PCT));
-		json_object_set_new(card, "completed", json_boolean(cat_col_bool(r, i, HP_COMPLETED)));
+		json_object_set_new_nocheck(card, "percent", percent(r, i, HP_PCT));
+		json_object_set_new_nocheck(card, "completed", json_boolean(cat_col_bool(r, i, HP_COMPLETED)));
 		json_array_append_new(entries, card);
 	}
 	long long total = n ? cat_col_ll(r, 0, HP_TOTAL) : 0;
@@ -102,12 +102,12 @@ page_history(struct app *app, struct request *req, struct response *resp)
 
 	json_t *ctx = json_object();
 	cat_set_list(ctx, "entries", entries);
-	json_object_set_new(ctx, "total", json_integer(total));
-	json_object_set_new(ctx, "total_one", json_boolean(total == 1));
-	json_object_set_new(ctx, "history_paused", json_boolean(m->history_paused));
-	json_object_set_new(ctx, "csrf", json_string(csrf_token(app, req, resp)));
+	json_object_set_new_nocheck(ctx, "total", json_integer(total));
+	json_object_set_new_nocheck(ctx, "total_one", json_boolean(total == 1));
+	json_object_set_new_nocheck(ctx, "history_paused", json_boolean(m->history_paused));
+	json_object_set_new_nocheck(ctx, "csrf", json_string_nocheck(csrf_token(app, req, resp)));
 	if (npages > 1)
-		json_object_set_new(ctx, "pager",
+		json_object_set_new_nocheck(ctx, "pager",
 		    pager_json("/account/history", "/account/history?page=", page, npages));
 	resp_cache(resp, RESP_CACHE_PRIVATE, 0);
 	return resp_render(app, req, resp, "history", ctx) == 0 ? 0 : 500;

@@ -30,22 +30,22 @@ collection_tile(const PGresult *r, int i)
 {
 	const char *slug = PQgetvalue(r, i, H_SLUG);
 	json_t *c = json_object();
-	json_object_set_new(c, "slug", cat_col_str(r, i, H_SLUG));
-	json_object_set_new(c, "href", json_sprintf("/collections/%s", slug));
-	json_object_set_new(c, "name", cat_col_str(r, i, H_NAME));
-	json_object_set_new(c, "description", cat_col_str(r, i, H_DESC));
-	json_object_set_new(c, "theme_class", json_sprintf("theme-%s", slug));
+	json_object_set_new_nocheck(c, "slug", cat_col_str(r, i, H_SLUG));
+	json_object_set_new_nocheck(c, "href", cat_join("/collections/", slug));
+	json_object_set_new_nocheck(c, "name", cat_col_str(r, i, H_NAME));
+	json_object_set_new_nocheck(c, "description", cat_col_str(r, i, H_DESC));
+	json_object_set_new_nocheck(c, "theme_class", cat_join("theme-", slug));
 	const char *thumb = PQgetvalue(r, i, H_THUMB);
 	if (cat_safe_src(thumb, strlen(thumb)))
-		json_object_set_new(c, "thumb", json_string(thumb));
+		json_object_set_new_nocheck(c, "thumb", json_string_nocheck(thumb));
 	char count[32];
 	long long n = cat_col_ll(r, i, H_COUNT);
 	cat_thousands(count, sizeof count, n);
-	json_object_set_new(c, "count", json_string(count));
-	json_object_set_new(c, "count_one", json_boolean(n == 1));
+	json_object_set_new_nocheck(c, "count", json_string_nocheck(count));
+	json_object_set_new_nocheck(c, "count_one", json_boolean(n == 1));
 	json_t *featured = cat_card(r, i, H_CARD);
 	if (featured)
-		json_object_set_new(c, "featured", featured);
+		json_object_set_new_nocheck(c, "featured", featured);
 	return c;
 }
 
@@ -79,10 +79,10 @@ page_home(struct app *app, struct request *req, struct response *resp)
 	}
 
 	json_t *ctx = json_object();
-	json_object_set_new(ctx, "collections", rows[0]);
+	json_object_set_new_nocheck(ctx, "collections", rows[0]);
 	cat_set_list(ctx, "newest", rows[1]);
 	cat_set_list(ctx, "popular", rows[2]);
-	json_object_set_new(ctx, "ncollections", json_integer((json_int_t)json_array_size(rows[0])));
+	json_object_set_new_nocheck(ctx, "ncollections", json_integer((json_int_t)json_array_size(rows[0])));
 	const char *name = app->cfg && app->cfg->site_name ? app->cfg->site_name : "Marquee";
 	cat_page_meta(ctx, app, req->arena, name,
 	    arena_printf(req->arena, "%s: films for adults from independent studios, in %zu collections.",

@@ -48,9 +48,9 @@ page_join(struct app *app, struct request *req, struct response *resp)
 	    "currency", app->cfg->currency, "available", app->cfg->processor_url[0] != '\0');
 
 	if (m != NULL) {
-		json_object_set_new(ctx, "signed_in", json_true());
-		json_object_set_new(ctx, "entitled", json_boolean(m->entitled));
-		json_object_set_new(ctx, "csrf", json_string(csrf_token(app, req, resp)));
+		json_object_set_new_nocheck(ctx, "signed_in", json_true());
+		json_object_set_new_nocheck(ctx, "entitled", json_boolean(m->entitled));
+		json_object_set_new_nocheck(ctx, "csrf", json_string_nocheck(csrf_token(app, req, resp)));
 		resp_cache(resp, RESP_CACHE_PRIVATE, 0);
 		/* The form's POST is answered with a redirect to the processor: CSP form-action must allow it. */
 		const char *pu = app->cfg->processor_url, *host = strstr(pu, "://");

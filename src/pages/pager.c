@@ -14,7 +14,7 @@ static json_t *
 page_url(const char *first, const char *prefix, long n)
 {
 	if (n == 1)
-		return json_string(first);
+		return json_string_nocheck(first);
 	return json_sprintf("%s%ld", prefix, n);
 }
 
@@ -36,9 +36,9 @@ pager_json(const char *first, const char *prefix, long page, long npages)
 	json_t *p = json_pack("{s:I, s:I, s:o, s:b}", "page", (json_int_t)page,
 	    "npages", (json_int_t)npages, "items", items, "many", npages > 1);
 	if (page > 1)
-		json_object_set_new(p, "prev", page_url(first, prefix, page - 1));
+		json_object_set_new_nocheck(p, "prev", page_url(first, prefix, page - 1));
 	if (page < npages)
-		json_object_set_new(p, "next", page_url(first, prefix, page + 1));
+		json_object_set_new_nocheck(p, "next", page_url(first, prefix, page + 1));
 	return p;
 }
 

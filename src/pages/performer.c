@@ -77,7 +77,7 @@ social_links(struct arena *a, const PGresult *r, json_t *same_as)
 		if (l == NULL)
 			continue;
 		json_array_append_new(list, l);
-		json_array_append_new(same_as, json_string(url[i]));
+		json_array_append_new(same_as, json_string_nocheck(url[i]));
 	}
 	return list;
 }
@@ -92,12 +92,12 @@ gallery_photo(const PGresult *r, int i, const char *name)
 	json_t *p = json_pack("{s:s, s:s}", "src", url, "thumb",
 	    cat_safe_src(thumb, (size_t)PQgetlength(r, i, F_THUMB)) ? thumb : url);
 	if (!PQgetisnull(r, i, F_ALT) && PQgetlength(r, i, F_ALT) > 0)
-		json_object_set_new(p, "alt", cat_col_str(r, i, F_ALT));
+		json_object_set_new_nocheck(p, "alt", cat_col_str(r, i, F_ALT));
 	else
-		json_object_set_new(p, "alt", json_sprintf("Photo of %s", name));
+		json_object_set_new_nocheck(p, "alt", cat_join("Photo of ", name));
 	if (!PQgetisnull(r, i, F_W) && !PQgetisnull(r, i, F_H)) {
-		json_object_set_new(p, "width", cat_col_int(r, i, F_W));
-		json_object_set_new(p, "height", cat_col_int(r, i, F_H));
+		json_object_set_new_nocheck(p, "width", cat_col_int(r, i, F_W));
+		json_object_set_new_nocheck(p, "height", cat_col_int(r, i, F_H));
 	}
 	return p;
 }
@@ -142,17 +142,17 @@ page_performer(struct app *app, struct request *req, struct response *resp)
 
 	json_t *same_as = json_array();
 	json_t *p = json_object();
-	json_object_set_new(p, "slug", json_string(slug));
-	json_object_set_new(p, "name", cat_col_str(r, 0, P_NAME));
-	json_object_set_new(p, "bio", cat_col_str(r, 0, P_BIO));
+	json_object_set_new_nocheck(p, "slug", json_string_nocheck(slug));
+	json_object_set_new_nocheck(p, "name", cat_col_str(r, 0, P_NAME));
+	json_object_set_new_nocheck(p, "bio", cat_col_str(r, 0, P_BIO));
 	if (cat_safe_src(photo, strlen(photo)))
-		json_object_set_new(p, "photo", json_string(photo));
+		json_object_set_new_nocheck(p, "photo", json_string_nocheck(photo));
 	if (cat_safe_src(cover, strlen(cover)))
-		json_object_set_new(p, "cover", json_string(cover));
+		json_object_set_new_nocheck(p, "cover", json_string_nocheck(cover));
 	char count[32];
 	cat_thousands(count, sizeof count, total);
-	json_object_set_new(p, "count", json_string(count));
-	json_object_set_new(p, "count_one", json_boolean(total == 1));
+	json_object_set_new_nocheck(p, "count", json_string_nocheck(count));
+	json_object_set_new_nocheck(p, "count_one", json_boolean(total == 1));
 	cat_set_list(p, "links", social_links(a, r, same_as));
 
 	json_t *videos = json_array(), *photos = json_array();
@@ -165,7 +165,7 @@ page_performer(struct app *app, struct request *req, struct response *resp)
 	}
 
 	json_t *ctx = json_object();
-	json_object_set_new(ctx, "performer", p);
+	json_object_set_new_nocheck(ctx, "performer", p);
 	cat_set_list(ctx, "videos", videos);
 	cat_set_list(ctx, "photos", photos);
 	json_t *sorts = json_array();
@@ -174,22 +174,22 @@ page_performer(struct app *app, struct request *req, struct response *resp)
 		    "href", arena_printf(a, "/performers/%s", slug),
 		    i == PERF_SORT_NEWEST ? "" : arena_printf(a, "?sort=%s", sort_names[i]),
 		    "current", i == sort));
-	json_object_set_new(ctx, "sorts", sorts);
-	json_object_set_new(ctx, "pager", pager_json(base, prefix, (long)page, (long)pages));
+	json_object_set_new_nocheck(ctx, "sorts", sorts);
+	json_object_set_new_nocheck(ctx, "pager", pager_json(base, prefix, (long)page, (long)pages));
 
 	const char *url = cat_abs_url(app, a, arena_printf(a, "/performers/%s", slug));
 	json_t *ld = json_pack("{s:s, s:s, s:s, s:s}", "@context", "https://schema.org",
 	    "@type", "Person", "name", name, "url", url);
 	if (bio)
-		json_object_set_new(ld, "description", json_string(cat_truncate(a, bio, 2000)));
+		json_object_set_new_nocheck(ld, "description", json_string_nocheck(cat_truncate(a, bio, 2000)));
 	if (cat_safe_src(photo, strlen(photo)))
-		json_object_set_new(ld, "image",
-		    json_string(photo[0] == '/' ? cat_abs_url(app, a, photo) : photo));
+		json_object_set_new_nocheck(ld, "image",
+		    json_string_nocheck(photo[0] == '/' ? cat_abs_url(app, a, photo) : photo));
 	if (json_array_size(same_as))
-		json_object_set_new(ld, "sameAs", same_as);
+		json_object_set_new_nocheck(ld, "sameAs", same_as);
 	else
 		json_decref(same_as);
-	json_object_set_new(ctx, "jsonld", json_string(cat_jsonld(a, ld)));
+	json_object_set_new_nocheck(ctx, "jsonld", json_string_nocheck(cat_jsonld(a, ld)));
 	json_decref(ld);
 
 	const char *title = page > 1 ? arena_printf(a, "%s, page %lld", name, page) : name;

@@ -82,7 +82,7 @@ page_performers(struct app *app, struct request *req, struct response *resp)
 	for (int i = 0; i < PQntuples(r); i++) {
 		if (PQgetvalue(r, i, 0)[0] == 't') {
 			json_t *c = performer_card(r, i);
-			json_object_set_new(c, "rank", json_integer(strtoll(PQgetvalue(r, i, 1), NULL, 10)));
+			json_object_set_new_nocheck(c, "rank", json_integer(strtoll(PQgetvalue(r, i, 1), NULL, 10)));
 			json_array_append_new(top, c);
 		} else {
 			total = strtol(PQgetvalue(r, i, 1), NULL, 10);
@@ -102,15 +102,15 @@ page_performers(struct app *app, struct request *req, struct response *resp)
 	if (letter) {
 		char label[2];
 		letter_label(letter, label);
-		json_object_set_new(ctx, "letter", json_pack("{s:s, s:s}", "value", letter, "label", label));
+		json_object_set_new_nocheck(ctx, "letter", json_pack("{s:s, s:s}", "value", letter, "label", label));
 		const char *first = arena_printf(req->arena, "/performers?letter=%s", letter);
 		const char *prefix = arena_printf(req->arena, "/performers?letter=%s&page=", letter);
 		if (npages > 0)
-			json_object_set_new(ctx, "pager", pager_json(first, prefix, page, npages));
+			json_object_set_new_nocheck(ctx, "pager", pager_json(first, prefix, page, npages));
 		if (page > 1)
-			json_object_set_new(ctx, "page_suffix", json_sprintf(", page %ld", page));
+			json_object_set_new_nocheck(ctx, "page_suffix", json_sprintf(", page %ld", page));
 		/* The layout's canonical link is site.base_url + self (the query is part of the state). */
-		json_object_set_new(ctx, "self", page > 1 ? json_sprintf("%s%ld", prefix, page) : json_string(first));
+		json_object_set_new_nocheck(ctx, "self", page > 1 ? json_sprintf("%s%ld", prefix, page) : json_string_nocheck(first));
 		cat_page_ld(ctx, app, req->arena, "CollectionPage", arena_printf(req->arena,
 		    "Performers: %s%s", label, page > 1 ? arena_printf(req->arena, ", page %ld", page) : ""),
 		    page > 1 ? arena_printf(req->arena, "%s%ld", prefix, page) : first, NULL);

@@ -21,10 +21,10 @@ note(json_t *ctx, const char *text, const char *href, const char *label)
 {
 	json_t *n = json_pack("{s:s}", "text", text);
 	if (href) {
-		json_object_set_new(n, "href", json_string(href));
-		json_object_set_new(n, "label", json_string(label));
+		json_object_set_new_nocheck(n, "href", json_string_nocheck(href));
+		json_object_set_new_nocheck(n, "label", json_string_nocheck(label));
 	}
-	json_object_set_new(ctx, "player_note", n);
+	json_object_set_new_nocheck(ctx, "player_note", n);
 }
 
 void
@@ -55,5 +55,5 @@ playback_player(struct app *app, struct request *req, struct response *resp, jso
 	    "autoplay", m->autoplay ? "true" : "false",
 	    "resume", (json_int_t)resume,
 	    "csrf", csrf_token(app, req, resp));
-	json_object_set_new(ctx, "player", p);
+	json_object_set_new_nocheck(ctx, "player", p);
 }

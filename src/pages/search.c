@@ -120,7 +120,7 @@ page_search(struct app *app, struct request *req, struct response *resp)
 			json_decref(ctx);
 			return 404;
 		}
-		json_object_set_new(ctx, "self", json_string("/search"));
+		json_object_set_new_nocheck(ctx, "self", json_string_nocheck("/search"));
 		return resp_render(app, req, resp, "search", ctx) == 0 ? 0 : 500;
 	}
 
@@ -163,7 +163,7 @@ page_search(struct app *app, struct request *req, struct response *resp)
 			break;
 		case 'd':
 			if (label && strcmp(label, q) != 0)
-				json_object_set_new(ctx, "did_you_mean", json_pack("{s:s, s:s}", "text", label,
+				json_object_set_new_nocheck(ctx, "did_you_mean", json_pack("{s:s, s:s}", "text", label,
 				    "url", arena_printf(req->arena, "/search?q=%s", pager_qs_escape(req->arena, label))));
 			break;
 		}
@@ -180,20 +180,20 @@ page_search(struct app *app, struct request *req, struct response *resp)
 	const char *first = arena_printf(req->arena, "/search?q=%s", eq);
 	const char *prefix = arena_printf(req->arena, "/search?q=%s&page=", eq);
 	if (npages > 0)
-		json_object_set_new(ctx, "pager", pager_json(first, prefix, page, npages));
-	json_object_set_new(ctx, "self", page > 1 ? json_sprintf("%s%ld", prefix, page) : json_string(first));
-	json_object_set_new(ctx, "has_videos", json_boolean(json_array_size(videos) > 0));
-	json_object_set_new(ctx, "has_performers", json_boolean(json_array_size(performers) > 0));
-	json_object_set_new(ctx, "videos", videos);
-	json_object_set_new(ctx, "performers", performers);
-	json_object_set_new(ctx, "searched", json_true());
+		json_object_set_new_nocheck(ctx, "pager", pager_json(first, prefix, page, npages));
+	json_object_set_new_nocheck(ctx, "self", page > 1 ? json_sprintf("%s%ld", prefix, page) : json_string_nocheck(first));
+	json_object_set_new_nocheck(ctx, "has_videos", json_boolean(json_array_size(videos) > 0));
+	json_object_set_new_nocheck(ctx, "has_performers", json_boolean(json_array_size(performers) > 0));
+	json_object_set_new_nocheck(ctx, "videos", videos);
+	json_object_set_new_nocheck(ctx, "performers", performers);
+	json_object_set_new_nocheck(ctx, "searched", json_true());
 	if (total == 0)
-		json_object_set_new(ctx, "count_text", json_string("No videos"));
+		json_object_set_new_nocheck(ctx, "count_text", json_string_nocheck("No videos"));
 	else
-		json_object_set_new(ctx, "count_text", json_sprintf("%s%ld video%s",
+		json_object_set_new_nocheck(ctx, "count_text", json_sprintf("%s%ld video%s",
 		    total >= SEARCH_RANK_MAX ? "More than " : "", total, total == 1 ? "" : "s"));
 	if (page > 1)
-		json_object_set_new(ctx, "page_suffix", json_sprintf(", page %ld", page));
+		json_object_set_new_nocheck(ctx, "page_suffix", json_sprintf(", page %ld", page));
 	cat_page_ld(ctx, app, req->arena, "SearchResultsPage", arena_printf(req->arena, "Search: %s", q),
 	    page > 1 ? arena_printf(req->arena, "%s%ld", prefix, page) : first, NULL);
 	return resp_render(app, req, resp, "search", ctx) == 0 ? 0 : 500;

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "db.h"
 #include "http.h"
+#include "pages/catalog_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,9 +47,9 @@ absolute(const char *base, const char *url)
 	if (url == NULL || *url == '\0')
 		return NULL;
 	if (url[0] == '/' && url[1] != '/')
-		return json_sprintf("%s%s", base, url);
+		return cat_join(base, url);
 	if (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0)
-		return json_string(url);
+		return json_string_nocheck(url);
 	return NULL;
 }
 
@@ -82,9 +83,9 @@ add_pages(struct app *app, struct request *req, json_t *ctx, int *err)
 		json_array_append_new(kind[0] == 'c' ? collections : performers,
 		    json_pack("{s:s, s:s}", "slug", PQgetvalue(r, i, 1), "lastmod", PQgetvalue(r, i, 2)));
 	}
-	json_object_set_new(ctx, "collections", collections);
-	json_object_set_new(ctx, "performers", performers);
-	json_object_set_new(ctx, "pages", json_true());
+	json_object_set_new_nocheck(ctx, "collections", collections);
+	json_object_set_new_nocheck(ctx, "performers", performers);
+	json_object_set_new_nocheck(ctx, "pages", json_true());
 	return nvideos;
 }
 
@@ -110,10 +111,10 @@ add_videos(struct app *app, struct request *req, json_t *ctx, const char *base, 
 		    "published", PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5),
 		    "lastmod", PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6));
 		if (!PQgetisnull(r, i, 4))
-			json_object_set_new(v, "duration", json_integer(strtoll(PQgetvalue(r, i, 4), NULL, 10)));
+			json_object_set_new_nocheck(v, "duration", json_integer(strtoll(PQgetvalue(r, i, 4), NULL, 10)));
 		json_array_append_new(videos, v);
 	}
-	json_object_set_new(ctx, "videos", videos);
+	json_object_set_new_nocheck(ctx, "videos", videos);
 	return PQntuples(r);
 }
 
@@ -134,8 +135,8 @@ page_sitemap(struct app *app, struct request *req, struct response *resp)
 			json_t *files = json_array();
 			for (long n = 1; n <= nfiles; n++)
 				json_array_append_new(files, json_pack("{s:I}", "n", (json_int_t)n));
-			json_object_set_new(ctx, "index", files);
-			json_object_set_new(ctx, "is_index", json_true());
+			json_object_set_new_nocheck(ctx, "index", files);
+			json_object_set_new_nocheck(ctx, "is_index", json_true());
 		} else if (add_videos(app, req, ctx, base, 0, &err) < 0) {
 			goto fail;
 		}

@@ -36,7 +36,7 @@ page_2257(struct app *app, struct request *req, struct response *resp)
 	const char *custodian = app->cfg ? app->cfg->custodian_of_records : NULL;
 	json_t *ctx = json_object();
 	if (custodian && *custodian)
-		json_object_set_new(ctx, "custodian", json_string(custodian));
+		json_object_set_new_nocheck(ctx, "custodian", json_string_nocheck(custodian));
 	return render_static(app, req, resp, "2257",
 	    "18 U.S.C. 2257 record-keeping requirements compliance statement", ctx);
 }

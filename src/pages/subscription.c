@@ -46,8 +46,8 @@ subscription_account_ctx(struct app *app, struct request *req, json_t *ctx)
 	if ((r = db_exec(app->db, req->arena, DB_BILLING_ACCOUNT, 1, p)) == NULL)
 		return db_last_unavailable(app->db) ? 503 : 500;
 	if (PQntuples(r) == 0) {
-		json_object_set_new(ctx, "subscription", json_null());
-		json_object_set_new(ctx, "no_subscription", json_true());
+		json_object_set_new_nocheck(ctx, "subscription", json_null());
+		json_object_set_new_nocheck(ctx, "no_subscription", json_true());
 		return 0;
 	}
 	const char *status = PQgetvalue(r, 0, 1);
@@ -59,15 +59,15 @@ subscription_account_ctx(struct app *app, struct request *req, json_t *ctx)
 	    "cancelable", strcmp(status, "active") == 0 || strcmp(status, "past_due") == 0,
 	    "canceled", strcmp(status, "canceled") == 0);
 	if (!PQgetisnull(r, 0, 6))
-		json_object_set_new(s, "next_billing", json_string(PQgetvalue(r, 0, 6)));
+		json_object_set_new_nocheck(s, "next_billing", json_string_nocheck(PQgetvalue(r, 0, 6)));
 	if (!PQgetisnull(r, 0, 7))
-		json_object_set_new(s, "canceled_on", json_string(PQgetvalue(r, 0, 7)));
+		json_object_set_new_nocheck(s, "canceled_on", json_string_nocheck(PQgetvalue(r, 0, 7)));
 	if (!PQgetisnull(r, 0, 8))
-		json_object_set_new(s, "last4", json_string(PQgetvalue(r, 0, 8)));
-	json_object_set_new(s, "status_label", json_string(status_label(status)));
-	json_object_set_new(s, "past_due", json_boolean(strcmp(status, "past_due") == 0));
-	json_object_set_new(s, "expired", json_boolean(strcmp(status, "expired") == 0));
-	json_object_set_new(ctx, "subscription", s);
+		json_object_set_new_nocheck(s, "last4", json_string_nocheck(PQgetvalue(r, 0, 8)));
+	json_object_set_new_nocheck(s, "status_label", json_string_nocheck(status_label(status)));
+	json_object_set_new_nocheck(s, "past_due", json_boolean(strcmp(status, "past_due") == 0));
+	json_object_set_new_nocheck(s, "expired", json_boolean(strcmp(status, "expired") == 0));
+	json_object_set_new_nocheck(ctx, "subscription", s);
 	return 0;
 }
 

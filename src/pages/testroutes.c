@@ -89,7 +89,7 @@ page_test_echo(struct app *app, struct request *req, struct response *resp)
 		[TEST_ECHO_COOKIE] = "mq_test",
 	};
 	for (size_t i = 0; i < TEST_ECHO__MAX; i++)
-		json_object_set_new(fields, names[i], field_json(req_field(req, i)));
+		json_object_set_new_nocheck(fields, names[i], field_json(req_field(req, i)));
 	json_t *j = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "method", req_method_name(req),
 	    "path", req_path(req), "query", pairs_json(&req->query), "form", pairs_json(&req->form),
 	    "cookies", pairs_json(&req->cookies), "fields", fields);

@@ -63,7 +63,7 @@ performers(struct arena *a, const PGresult *r, json_t *actors)
 		if (p == NULL)
 			continue;
 		if (photos[i] && cat_safe_src(photos[i], strlen(photos[i])))
-			json_object_set_new(p, "photo", json_string(photos[i]));
+			json_object_set_new_nocheck(p, "photo", json_string_nocheck(photos[i]));
 		json_array_append_new(list, p);
 		json_array_append_new(actors, json_pack("{s:s, s:s}", "@type", "Person", "name", names[i]));
 	}
@@ -77,17 +77,17 @@ photo(const PGresult *r, int i, const char *title)
 	if (!cat_safe_src(url, (size_t)PQgetlength(r, i, X_URL)))
 		return NULL;
 	json_t *p = json_object();
-	json_object_set_new(p, "src", json_string(url));
+	json_object_set_new_nocheck(p, "src", json_string_nocheck(url));
 	const char *thumb = PQgetvalue(r, i, X_THUMB);
-	json_object_set_new(p, "thumb", json_string(
+	json_object_set_new_nocheck(p, "thumb", json_string_nocheck(
 	    cat_safe_src(thumb, (size_t)PQgetlength(r, i, X_THUMB)) ? thumb : url));
 	if (!PQgetisnull(r, i, X_ALT) && PQgetlength(r, i, X_ALT) > 0)
-		json_object_set_new(p, "alt", cat_col_str(r, i, X_ALT));
+		json_object_set_new_nocheck(p, "alt", cat_col_str(r, i, X_ALT));
 	else
-		json_object_set_new(p, "alt", json_sprintf("Photo from %s", title));
+		json_object_set_new_nocheck(p, "alt", cat_join("Photo from ", title));
 	if (!PQgetisnull(r, i, X_W) && !PQgetisnull(r, i, X_H)) {
-		json_object_set_new(p, "width", cat_col_int(r, i, X_W));
-		json_object_set_new(p, "height", cat_col_int(r, i, X_H));
+		json_object_set_new_nocheck(p, "width", cat_col_int(r, i, X_W));
+		json_object_set_new_nocheck(p, "height", cat_col_int(r, i, X_H));
 	}
 	return p;
 }
@@ -125,22 +125,22 @@ page_video(struct app *app, struct request *req, struct response *resp)
 		return cat_db_error(app);
 
 	json_t *v = json_object();
-	json_object_set_new(v, "slug", json_string(slug));
-	json_object_set_new(v, "title", cat_col_str(r, 0, VC_TITLE));
-	json_object_set_new(v, "description", cat_col_str(r, 0, VC_DESC));
-	json_object_set_new(v, "release_date", cat_col_str(r, 0, VC_RELEASE));
+	json_object_set_new_nocheck(v, "slug", json_string_nocheck(slug));
+	json_object_set_new_nocheck(v, "title", cat_col_str(r, 0, VC_TITLE));
+	json_object_set_new_nocheck(v, "description", cat_col_str(r, 0, VC_DESC));
+	json_object_set_new_nocheck(v, "release_date", cat_col_str(r, 0, VC_RELEASE));
 	char buf[32];
 	long long secs = cat_col_ll(r, 0, VC_DURATION);
 	if (!PQgetisnull(r, 0, VC_DURATION)) {
 		cat_duration(buf, sizeof buf, secs);
-		json_object_set_new(v, "duration", json_string(buf));
+		json_object_set_new_nocheck(v, "duration", json_string_nocheck(buf));
 	}
 	cat_thousands(buf, sizeof buf, cat_col_ll(r, 0, VC_VIEWS));
-	json_object_set_new(v, "views", json_string(buf));
+	json_object_set_new_nocheck(v, "views", json_string_nocheck(buf));
 	if (!PQgetisnull(r, 0, VC_RATING))
-		json_object_set_new(v, "rating", cat_col_str(r, 0, VC_RATING));
+		json_object_set_new_nocheck(v, "rating", cat_col_str(r, 0, VC_RATING));
 	if (poster_ok)
-		json_object_set_new(v, "poster", json_string(poster));
+		json_object_set_new_nocheck(v, "poster", json_string_nocheck(poster));
 	static const struct { int col; const char *label; } qual[] = {
 		{VC_4K, "4K"}, {VC_1080, "1080p"}, {VC_720, "720p"}, {VC_480, "480p"},
 	};
@@ -152,15 +152,15 @@ page_video(struct app *app, struct request *req, struct response *resp)
 		json_object_set(v, "top_quality", json_object_get(json_array_get(qs, 0), "label"));
 	cat_set_list(v, "qualities", qs);
 	if (!PQgetisnull(r, 0, VC_COLL_SLUG))
-		json_object_set_new(v, "collection", json_pack("{s:o, s:s+}",
+		json_object_set_new_nocheck(v, "collection", json_pack("{s:o, s:s+}",
 		    "name", cat_col_str(r, 0, VC_COLL_NAME), "href", "/collections/",
 		    PQgetvalue(r, 0, VC_COLL_SLUG)));
 
 	json_t *actors = json_array();
 	json_t *ctx = json_object();
-	json_object_set_new(ctx, "video", v);
+	json_object_set_new_nocheck(ctx, "video", v);
 	cat_set_list(ctx, "performers", performers(a, r, actors));
-	json_object_set_new(ctx, "member", json_boolean(req->member));
+	json_object_set_new_nocheck(ctx, "member", json_boolean(req->member));
 
 	json_t *stills = json_array(), *bts = json_array(), *related = json_array();
 	for (int i = 0; i < PQntuples(x); i++) {
@@ -179,22 +179,22 @@ page_video(struct app *app, struct request *req, struct response *resp)
 	/* schema.org VideoObject: only what a visitor can see on the page. */
 	json_t *ld = json_pack("{s:s, s:s, s:s, s:s}", "@context", "https://schema.org",
 	    "@type", "VideoObject", "name", title, "url", url);
-	json_object_set_new(ld, "description", json_string(
+	json_object_set_new_nocheck(ld, "description", json_string_nocheck(
 	    cat_truncate(a, description ? description : title, 2000)));
 	if (poster_ok)
-		json_object_set_new(ld, "thumbnailUrl",
-		    json_string(poster[0] == '/' ? cat_abs_url(app, a, poster) : poster));
+		json_object_set_new_nocheck(ld, "thumbnailUrl",
+		    json_string_nocheck(poster[0] == '/' ? cat_abs_url(app, a, poster) : poster));
 	if (!PQgetisnull(r, 0, VC_PUBLISHED))
-		json_object_set_new(ld, "uploadDate", cat_col_str(r, 0, VC_PUBLISHED));
+		json_object_set_new_nocheck(ld, "uploadDate", cat_col_str(r, 0, VC_PUBLISHED));
 	if (!PQgetisnull(r, 0, VC_DURATION)) {
 		cat_iso_duration(buf, sizeof buf, secs);
-		json_object_set_new(ld, "duration", json_string(buf));
+		json_object_set_new_nocheck(ld, "duration", json_string_nocheck(buf));
 	}
 	if (json_array_size(actors))
-		json_object_set_new(ld, "actor", actors);
+		json_object_set_new_nocheck(ld, "actor", actors);
 	else
 		json_decref(actors);
-	json_object_set_new(ctx, "jsonld", json_string(cat_jsonld(a, ld)));
+	json_object_set_new_nocheck(ctx, "jsonld", json_string_nocheck(cat_jsonld(a, ld)));
 	json_decref(ld);
 	playback_player(app, req, resp, ctx, r, 0, VC_PLAYER);
 

@@ -480,3 +480,19 @@ fi
 rm -rf "$TMPD"
 
 q "DROP DATABASE $TDB" >/dev/null
+
+# A database that does not store UTF-8 is refused (db.c): pages build their
+# JSON from its strings without checking them again.
+ADB=marquee_schema_ascii_$$
+if q "CREATE DATABASE $ADB ENCODING 'SQL_ASCII' LOCALE 'C' TEMPLATE template0" >/dev/null 2>&1; then
+	out=$(MARQUEE_DATABASE_URL=$(db_url_for "$ADB") "$CTL" migrate --dir "$MIGRATIONS" status 2>&1)
+	rc=$?
+	if [ "$rc" != 0 ] && printf '%s' "$out" | grep -q "encoding is SQL_ASCII, not UTF8"; then
+		t_pass "database: an encoding other than UTF-8 is refused"
+	else
+		t_fail "database: an encoding other than UTF-8 is refused" "exit $rc: $out"
+	fi
+	q "DROP DATABASE $ADB" >/dev/null
+else
+	t_skip "database: an encoding other than UTF-8 is refused" "cannot create a SQL_ASCII database"
+fi

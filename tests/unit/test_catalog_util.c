@@ -2,6 +2,7 @@
  * test_catalog_util.c - the catalog pages' pure helpers (pages/catalog_util.h)
  * and the view buffer (pages/view.h).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,51 @@ test_jsonld(struct arena *a)
 	T_CHECK("jsonld: still the same JSON", back && json_equal(back, o));
 	json_decref(back);
 	json_decref(o);
+
+	/*
+	 * json_dump_safe writes its own JSON: the same text as jansson's compact
+	 * dump followed by the HTML escapes, for every kind of value.
+	 */
+	char ctl[40];
+	for (int i = 0; i < 31; i++)
+		ctl[i] = (char)(i + 1);
+	memcpy(ctl + 31, "\x7f\"\\/\xc3\xa9", 7);
+	ctl[38] = '\0';
+	json_t *all = json_pack("{s:s, s:[i, I, I, f, f, f, b, b, n], s:{s:s, s:[]}, s:{}, s:s, s:s}",
+	    "controls", ctl,
+	    "numbers", 0, (json_int_t)-9007199254740993LL, (json_int_t)INT64_MAX, 4.5, -0.1, 1e300, 1, 0,
+	    "nested", "k<\"ey>", "v&\xe2\x80\xa8w", "empty",
+	    "obj",
+	    "utf8", "Zo\xc3\xab \xf0\x9f\x8e\xac \xe2\x80\xa6 \xe2\x80\xa9 \xe2\x82\xac",
+	    "", "");
+	char *ref = json_dumps(all, JSON_COMPACT | JSON_ENCODE_ANY);
+	struct buf want = BUF_INIT;
+	for (const char *p = ref; p && *p; p++) {
+		if (*p == '<')
+			buf_puts(&want, "\\u003c");
+		else if (*p == '>')
+			buf_puts(&want, "\\u003e");
+		else if (*p == '&')
+			buf_puts(&want, "\\u0026");
+		else if (strncmp(p, "\xe2\x80\xa8", 3) == 0 || strncmp(p, "\xe2\x80\xa9", 3) == 0) {
+			buf_puts(&want, p[2] == '\xa8' ? "\\u2028" : "\\u2029");
+			p += 2;
+		} else
+			buf_putc(&want, *p);
+	}
+	buf_putc(&want, '\0');
+	struct buf got = BUF_INIT;
+	json_dump_safe(&got, all);
+	buf_putc(&got, '\0');
+	T_STREQ("json_dump_safe: jansson's compact JSON with the HTML escapes", got.data, want.data);
+	buf_reset(&got);
+	json_dump_safe(&got, NULL);
+	buf_putc(&got, '\0');
+	T_STREQ("json_dump_safe: NULL is null", got.data, "null");
+	buf_free(&got);
+	buf_free(&want);
+	free(ref);
+	json_decref(all);
 }
 
 static void
@@ -167,6 +213,14 @@ test_formats(struct arena *a)
 	T_STREQ("duration: h:mm:ss", b, "1:05:09");
 	cat_duration(b, sizeof b, -5);
 	T_STREQ("duration: negative", b, "0:00");
+	cat_duration(b, sizeof b, 360061);
+	T_STREQ("duration: 100 hours", b, "100:01:01");
+	cat_duration(b, sizeof b, 9223372036854775807LL);
+	T_STREQ("duration: the largest", b, "2562047788015215:30:07");
+	cat_duration(b, 4, 65);
+	T_STREQ("duration: cut to the buffer", b, "1:0");
+	cat_thousands(b, sizeof b, -9223372036854775807LL - 1);
+	T_STREQ("thousands: the smallest", b, "-9,223,372,036,854,775,808");
 	cat_iso_duration(b, sizeof b, 3909);
 	T_STREQ("iso duration: PT1H5M9S", b, "PT1H5M9S");
 	cat_iso_duration(b, sizeof b, 0);

@@ -181,6 +181,12 @@ test_bounds(void)
 	config_free(&c);
 	T_CHECK("control character refused", parse(&c, "site_name = a\tb\n") == -1);
 	config_free(&c);
+	T_CHECK("text that is not UTF-8 refused", parse(&c, "site_name = Caf\xe9\n") == -1 &&
+	    strstr(err, "UTF-8") != NULL);
+	config_free(&c);
+	T_CHECK("UTF-8 text kept", parse(&c, "site_name = Caf\xc3\xa9\n") == 0 &&
+	    strcmp(c.site_name, "Caf\xc3\xa9") == 0);
+	config_free(&c);
 	char big[5000];
 	memcpy(big, "site_name = ", 12);
 	memset(big + 12, 'x', 201);
