@@ -295,6 +295,8 @@ load_stop e
 t_ok "nginx reload: nginx's workers were replaced" [ "$(ngx_workers)" != "$before" ]
 t_ok "nginx reload: the load ran throughout ($(count "$W/e.txt" 1) requests)" [ "$(count "$W/e.txt" 1)" -ge 50 ]
 t_eq "nginx reload: no request failed" "$(tally "$W/e.txt" '$2 != 200')" ""
+# the cause of each connection error, for the log of a failed run
+grep '^error ' "$W/e.err" | sed 's/^/   load: /'
 
 # ------------------------------------------------------------------ g. slow clients
 

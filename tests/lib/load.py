@@ -12,7 +12,8 @@ local stack on 127.0.0.1).
       duration ends or the stop file is removed.  One line a request:  t_end_ms status retry_after path dur_ms
       (t_end_ms: wall clock, ms since the epoch; status: the HTTP status,
       "timeout" when the client gave up after --timeout, "error" when the
-      connection failed; retry_after: the header's value or "-").
+      connection failed, its cause on stderr; retry_after: the header's
+      value or "-").
   load.py hooks URL --out FILE --member UUID --count N --prefix P [--threads N]
       N signed billing `sale` events (ids P-0 .. P-(N-1), each for its own
       subscription P-sub-I), signed with PAYSIM_WEBHOOK_SECRET from
@@ -81,6 +82,12 @@ class Client:
                 self.host, self.port, timeout=self.timeout, source_address=self.source)
         self.conn.request(method, path, body=body, headers=headers)
 
+    @staticmethod
+    def _error(method, path, e):
+        """An "error" result, its cause traced on stderr for the test's log."""
+        sys.stderr.write("error %s %s: %s: %s\n" % (method, path, type(e).__name__, e))
+        return "error", {}, b""
+
     def request(self, method, path, body=None, headers=None):
         """(status, headers, body bytes); status "timeout" or "error" on failure."""
         for attempt in (0, 1):
@@ -88,28 +95,31 @@ class Client:
             try:
                 try:
                     self._send(method, path, body, headers or {})
-                except (BrokenPipeError, ConnectionResetError):
+                except (BrokenPipeError, ConnectionResetError) as e:
                     # the server had closed the idle connection: nothing of
                     # the request reached it, nothing of a response came back
                     self.close()
                     if reused:
                         continue
-                    return "error", {}, b""
+                    return self._error(method, path, e)
                 try:
                     r = self.conn.getresponse()
-                except http.client.RemoteDisconnected:
-                    # closed before the first byte of the status line
+                except ConnectionResetError as e:
+                    # closed before the first byte of the status line: a
+                    # FIN (RemoteDisconnected) or, when the server closed
+                    # the idle connection as our request arrived, a reset
+                    # (nginx's old workers do both on a reload)
                     self.close()
                     if reused:
                         continue
-                    return "error", {}, b""
+                    return self._error(method, path, e)
                 data = r.read()
             except socket.timeout:
                 self.close()
                 return "timeout", {}, b""
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as e:
                 self.close()
-                return "error", {}, b""
+                return self._error(method, path, e)
             self.used += 1
             if r.getheader("Connection", "").lower() == "close":
                 self.close()
