@@ -203,8 +203,11 @@ t_eq "tier: a second refresh changes nothing" "$(tier 51)" 0
 sql -c "UPDATE videos SET view_count = view_count + 1 WHERE slug = 'zz-disc-tier-7'" >/dev/null
 t_eq "tier: joining it, and counted views, are not edits (updated_at kept)" \
 	"$(sql -c "SELECT updated_at FROM videos WHERE slug = 'zz-disc-tier-7'")" "$before"
-t_eq "suggest: reads the tier first (50 tier matches: the cold prefix match not among them)" \
-	"$(suggest_first a)" "5 /videos/zz-disc-tier-51"
+# Which 50 of the 51 tier matches it reads is the scan's order (the LIMIT
+# has no ORDER BY: that is the point of the bound), so the most viewed one
+# read is tier-51 or, when that was the one left out, tier-50.
+t_match "suggest: reads the tier first (51 tier matches: the cold prefix match not among the 50 read)" \
+	"$(suggest_first a)" '^5 /videos/zz-disc-tier-5[01]$'
 st=$(get "/search?q=xylotier")
 t_eq "search: fewer tier matches than it ranks: the rest of the catalog too" \
 	"$st,$(grep -o '[0-9]\+ videos' "$TMP/body" | head -n 1)" "200,52 videos"
