@@ -46,6 +46,8 @@ free_port() {
 bench_cleanup() {
 	trap - EXIT INT TERM
 	[ -n "${VAR:-}" ] || return 0
+	# what a suite started beside the stack (tests/bench/run: minimal)
+	if declare -F bench_cleanup_hook >/dev/null; then bench_cleanup_hook; fi
 	if [ "${MARQUEE_KEEP:-0}" = 1 ]; then
 		say "kept the stack running in $VAR (stop: MARQUEE_VAR=$VAR deploy/local down)"
 		return 0
@@ -124,7 +126,9 @@ bench_stack_up() {
 
 # Process groups of the stack, for /proc readings.
 pids_nginx() { local m; m=$(cat "$VAR/run/nginx.pid"); echo "$m"; pgrep -P "$m"; }
-pids_app() { local m; m=$(cat "$VAR/run/marquee.pid"); echo "$m"; pgrep -P "$m"; }
+# The app's group: Marquee's master and workers, and the bench's hand-written
+# reference (tests/bench/minimal.c) while it runs.
+pids_app() { local m; m=$(cat "$VAR/run/marquee.pid"); echo "$m"; pgrep -P "$m"; pgrep -f "^$VAR/minimal/minimal "; }
 pids_pg() { local m; m=$(head -n 1 "$VAR/pg/postmaster.pid"); echo "$m"; pgrep -P "$m"; }
 pids_workers() { pgrep -P "$(cat "$VAR/run/marquee.pid")"; }
 
