@@ -3,8 +3,8 @@
  * own colours and a grid of its live videos (sort, quality filter, 24 per
  * page); GET /collections.css: the stylesheet that carries those colours.
  *
- * One SQL round trip per page (DB_COLLECTION_<sort>[_Q], db_stmts.c): header,
- * total and the page's videos come in one statement.
+ * One SQL round trip per page (DB_COLLECTION_<sort>[_FIRST|_Q], db_stmts.c):
+ * header, total and the page's videos come in one statement.
  *
  * URLs: /collections/x?sort=views&quality=4k&page=3, parameters always in
  * that order and default values (sort=newest, no quality, page=1) left out;
@@ -36,9 +36,18 @@
 #include "pages/pager.h"
 #include "valid.h"
 
-/* By sort, without ([0]) and with ([1]) a quality filter. */
-static const enum db_stmt sort_stmt[2][COLL_SORT__MAX] = {
+/*
+ * By sort: the first page without a quality filter ([0]), any other page
+ * without ([1]) and any page with ([2]) one (db_stmts.c says why the first
+ * page has its own statement).
+ */
+static const enum db_stmt sort_stmt[3][COLL_SORT__MAX] = {
 	{
+		[COLL_SORT_NEWEST]   = DB_COLLECTION_NEWEST_FIRST,
+		[COLL_SORT_VIEWS]    = DB_COLLECTION_VIEWS_FIRST,
+		[COLL_SORT_RATING]   = DB_COLLECTION_RATING_FIRST,
+		[COLL_SORT_DURATION] = DB_COLLECTION_DURATION_FIRST,
+	}, {
 		[COLL_SORT_NEWEST]   = DB_COLLECTION_NEWEST,
 		[COLL_SORT_VIEWS]    = DB_COLLECTION_VIEWS,
 		[COLL_SORT_RATING]   = DB_COLLECTION_RATING,
@@ -109,7 +118,8 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 	snprintf(offset, sizeof offset, "%lld", (page - 1) * CAT_PAGE_SIZE);
 	const char *params[3] = {slug, offset, quality};
 	int filtered = quality != NULL;
-	PGresult *r = db_exec(app->db, a, sort_stmt[filtered][sort], 2 + filtered, params);
+	int kind = filtered ? 2 : page > 1;
+	PGresult *r = db_exec(app->db, a, sort_stmt[kind][sort], 2 + filtered, params);
 	if (r == NULL)
 		return cat_db_error(app);
 	int n = PQntuples(r);
