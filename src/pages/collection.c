@@ -74,15 +74,33 @@ static const char *const quality_labels[] = {"4K", "1080p", "720p", "480p"};
 static char *
 state_url(struct arena *a, const char *slug, long long sort, const char *quality)
 {
-	char *u = arena_printf(a, "/collections/%s", slug);
+	struct buf u = BUF_IN(a);
+	buf_puts(&u, "/collections/");
+	buf_puts(&u, slug);
 	char sep = '?';
 	if (sort != COLL_SORT_NEWEST) {
-		u = arena_printf(a, "%s%csort=%s", u, sep, sort_names[sort]);
+		buf_putc(&u, sep);
+		buf_puts(&u, "sort=");
+		buf_puts(&u, sort_names[sort]);
 		sep = '&';
 	}
-	if (quality)
-		u = arena_printf(a, "%s%cquality=%s", u, sep, quality);
-	return u;
+	if (quality) {
+		buf_putc(&u, sep);
+		buf_puts(&u, "quality=");
+		buf_puts(&u, quality);
+	}
+	return u.data; /* NUL-terminated by every append (buf.h) */
+}
+
+/* One sort or quality link: {label, href, current}. */
+static json_t *
+control(const char *label, const char *href, int current)
+{
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "label", json_string_nocheck(label));
+	json_object_set_new_nocheck(o, "href", json_string_nocheck(href));
+	json_object_set_new_nocheck(o, "current", json_boolean(current));
+	return o;
 }
 
 /* The sort links and the quality links: each keeps the other choice and goes back to page 1. */
@@ -91,17 +109,14 @@ add_controls(json_t *ctx, struct arena *a, const char *slug, long long sort, con
 {
 	json_t *sorts = json_array();
 	for (long long i = 0; i < COLL_SORT__MAX; i++)
-		json_array_append_new(sorts, json_pack("{s:s, s:s, s:b}", "label", sort_labels[i],
-		    "href", state_url(a, slug, i, quality), "current", i == sort));
+		json_array_append_new(sorts, control(sort_labels[i], state_url(a, slug, i, quality), i == sort));
 	json_object_set_new_nocheck(ctx, "sorts", sorts);
 
 	json_t *qs = json_array();
-	json_array_append_new(qs, json_pack("{s:s, s:s, s:b}", "label", "Any quality",
-	    "href", state_url(a, slug, sort, NULL), "current", quality == NULL));
+	json_array_append_new(qs, control("Any quality", state_url(a, slug, sort, NULL), quality == NULL));
 	for (size_t i = 0; i < NQUALITY; i++)
-		json_array_append_new(qs, json_pack("{s:s, s:s, s:b}", "label", quality_labels[i],
-		    "href", state_url(a, slug, sort, qualities[i]),
-		    "current", quality && strcmp(quality, qualities[i]) == 0));
+		json_array_append_new(qs, control(quality_labels[i], state_url(a, slug, sort, qualities[i]),
+		    quality && strcmp(quality, qualities[i]) == 0));
 	json_object_set_new_nocheck(ctx, "qualities", qs);
 }
 
