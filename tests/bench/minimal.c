@@ -153,6 +153,21 @@ db_open(const char *conninfo)
 	return c;
 }
 
+/* Column col, escaped, shown twice (an attribute and the text): open v mid v close; nothing if NULL. */
+static void
+put_twice(struct out *o, const PGresult *r, int i, int col, const char *open, const char *mid,
+    const char *close)
+{
+	if (PQgetisnull(r, i, col))
+		return;
+	const char *v = PQgetvalue(r, i, col);
+	put_str(o, open);
+	put_esc(o, v);
+	put_str(o, mid);
+	put_esc(o, v);
+	put_str(o, close);
+}
+
 static void
 card(struct out *o, const PGresult *r, int i)
 {
@@ -181,22 +196,10 @@ card(struct out *o, const PGresult *r, int i)
 	PUTS(o, "\n    </span>\n    <h3 class=\"video-card__title\">");
 	put_esc(o, PQgetvalue(r, i, 1));
 	PUTS(o, "</h3>\n  </a>\n  <p class=\"video-card__meta\">");
-	if (!PQgetisnull(r, i, 4)) {
-		PUTS(o, "<time datetime=\"");
-		put_esc(o, PQgetvalue(r, i, 4));
-		PUTS(o, "\">");
-		put_esc(o, PQgetvalue(r, i, 4));
-		PUTS(o, "</time> · ");
-	}
+	put_twice(o, r, i, 4, "<time datetime=\"", "\">", "</time> · ");
 	put_thousands(o, strtoll(PQgetvalue(r, i, 5), NULL, 10));
 	PUTS(o, " views");
-	if (!PQgetisnull(r, i, 6)) {
-		PUTS(o, " · <span aria-label=\"rated ");
-		put_esc(o, PQgetvalue(r, i, 6));
-		PUTS(o, " out of 5\">★ ");
-		put_esc(o, PQgetvalue(r, i, 6));
-		PUTS(o, "</span>");
-	}
+	put_twice(o, r, i, 6, " · <span aria-label=\"rated ", " out of 5\">★ ", "</span>");
 	PUTS(o, "</p>\n</article>\n");
 }
 
