@@ -349,6 +349,13 @@ int resp_json(struct response *r, int status, json_t *j);
 void json_dump_safe(struct buf *out, const json_t *j);
 
 /*
+ * Append s[0..len) (UTF-8) to out as a JSON string literal, quotes
+ * included, escaped as json_dump_safe() escapes strings: for JSON written
+ * as text, without building a jansson value first.
+ */
+void json_put_string(struct buf *out, const char *s, size_t len);
+
+/*
  * Redirect to a local path (valid_local_path) or an absolute http(s) URL.
  * Returns 0, or 500 (error logged) if the location is neither.
  */

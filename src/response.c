@@ -288,7 +288,7 @@ resp_text(struct response *r, int status, const char *content_type, const char *
 	buf_puts(&r->body, text);
 }
 
-/* Bytes dump_string() looks at: controls, '"', '\\', '<', '>', '&', and 0xe2 (U+2028/9). */
+/* Bytes json_put_string() looks at: controls, '"', '\\', '<', '>', '&', and 0xe2 (U+2028/9). */
 static const unsigned char json_special[256] = {
 	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
 	[0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
@@ -303,8 +303,8 @@ static const unsigned char json_special[256] = {
  * jansson writes them) and those json_dump_safe() promises ('<', '>', '&',
  * U+2028, U+2029); the rest of the (UTF-8) text is copied in runs.
  */
-static void
-dump_string(struct buf *out, const char *s, size_t len)
+void
+json_put_string(struct buf *out, const char *s, size_t len)
 {
 	buf_putc(out, '"');
 	size_t from = 0;
@@ -368,7 +368,7 @@ dump_value(struct buf *out, const json_t *j)
 			if (!first)
 				buf_putc(out, ',');
 			first = 0;
-			dump_string(out, key, strlen(key));
+			json_put_string(out, key, strlen(key));
 			buf_putc(out, ':');
 			dump_value(out, v);
 		}
@@ -385,10 +385,10 @@ dump_value(struct buf *out, const json_t *j)
 		buf_putc(out, ']');
 		break;
 	case JSON_STRING:
-		dump_string(out, json_string_value(j), json_string_length(j));
+		json_put_string(out, json_string_value(j), json_string_length(j));
 		break;
 	case JSON_INTEGER:
-		buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+		buf_put_i64(out, (long long)json_integer_value(j));
 		break;
 	case JSON_REAL: {
 		char num[64];

@@ -8,7 +8,9 @@
 
 #include <jansson.h>
 
+#include "app.h"
 #include "arena.h"
+#include "config.h"
 #include "buf.h"
 #include "http.h"
 #include "pages/catalog_util.h"
@@ -175,6 +177,46 @@ test_jsonld(struct arena *a)
 	json_decref(all);
 }
 
+/* cat_page_ld writes its JSON as text: the same bytes as the tree dumped. */
+static void
+test_page_ld(struct arena *a)
+{
+	struct config cfg = {.site_name = "Rock & Roll </script>", .base_url = "https://example.test/"};
+	struct app app = {.cfg = &cfg};
+	json_t *items = json_pack("[{s:s}, {s:s}, {s:s}]", "href", "/videos/a", "title", "no href",
+	    "href", "/videos/b\"<\xe2\x80\xa8");
+	json_t *ctx = json_object();
+	cat_page_ld(ctx, &app, a, "CollectionPage", "Tom & \"Jerry\" </script>", "/collections/x?sort=views", items);
+	json_t *want = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:i, s:[{s:s, s:i, s:s}, {s:s, s:i, s:s}]}}",
+	    "@context", "https://schema.org", "@type", "CollectionPage", "name", "Tom & \"Jerry\" </script>",
+	    "url", "https://example.test/collections/x?sort=views",
+	    "isPartOf", "@type", "WebSite", "name", "Rock & Roll </script>", "url", "https://example.test/",
+	    "mainEntity", "@type", "ItemList", "numberOfItems", 2, "itemListElement",
+	    "@type", "ListItem", "position", 1, "url", "https://example.test/videos/a",
+	    "@type", "ListItem", "position", 2, "url", "https://example.test/videos/b\"<\xe2\x80\xa8");
+	T_STREQ("page_ld: the bytes of the dumped tree", json_string_value(json_object_get(ctx, "jsonld")),
+	    cat_jsonld(a, want));
+	json_decref(want);
+	json_decref(ctx);
+
+	ctx = json_object();
+	cat_page_ld(ctx, &app, a, "WebSite", "Marquee", "/", NULL);
+	want = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}", "@context", "https://schema.org",
+	    "@type", "WebSite", "name", "Marquee", "url", "https://example.test/", "potentialAction",
+	    "@type", "SearchAction", "target", "https://example.test/search?q={search_term_string}",
+	    "query-input", "required name=search_term_string");
+	T_STREQ("page_ld: WebSite has the search box", json_string_value(json_object_get(ctx, "jsonld")),
+	    cat_jsonld(a, want));
+	json_decref(want);
+	json_decref(ctx);
+
+	ctx = json_pack("{s:s}", "jsonld", "{}");
+	cat_page_ld(ctx, &app, a, "WebPage", "x", "/x", items);
+	T_STREQ("page_ld: a handler's own JSON-LD is kept", json_string_value(json_object_get(ctx, "jsonld")), "{}");
+	json_decref(ctx);
+	json_decref(items);
+}
+
 static void
 test_arrays(struct arena *a)
 {
@@ -277,6 +319,7 @@ main(void)
 	test_colours();
 	test_urls();
 	test_jsonld(a);
+	test_page_ld(a);
 	test_arrays(a);
 	test_formats(a);
 	test_views(a);
