@@ -472,14 +472,27 @@ resp_render(struct app *app, struct request *req, struct response *r, const char
 	}
 	const struct config *cfg = app->cfg;
 	if (cfg) {
+		/* Built only when the page has not set them, and without json_pack
+		 * or printf: this runs on every page. */
 		const char *base = cfg->base_url ? cfg->base_url : "";
 		size_t blen = strlen(base);
 		while (blen > 0 && base[blen - 1] == '/')
 			blen--;
-		set_default(ctx, "site", json_pack("{s:s?, s:s#, s:s}", "name", cfg->site_name,
-		    "base_url", base, (int)blen, "asset_version", app->asset_version));
-		set_default(ctx, "canonical_url", json_sprintf("%.*s%s", (int)blen, base,
-		    req->raw_path ? req->raw_path : "/"));
+		if (json_object_get(ctx, "site") == NULL) {
+			json_t *site = json_object();
+			json_object_set_new_nocheck(site, "name", cfg->site_name ? json_string_nocheck(cfg->site_name) : json_null());
+			json_object_set_new_nocheck(site, "base_url", json_stringn_nocheck(base, blen));
+			json_object_set_new_nocheck(site, "asset_version", json_string_nocheck(app->asset_version));
+			json_object_set_new_nocheck(ctx, "site", site);
+		}
+		/* config.c has checked every value is UTF-8; the raw path is the client's bytes. */
+		const char *raw = req->raw_path ? req->raw_path : "/";
+		if (json_object_get(ctx, "canonical_url") == NULL && valid_utf8(raw, strlen(raw))) {
+			struct buf u = BUF_IN(r->arena);
+			buf_append(&u, base, blen);
+			buf_puts(&u, raw);
+			json_object_set_new_nocheck(ctx, "canonical_url", json_stringn_nocheck(u.data, u.len));
+		}
 	}
 	set_default(ctx, "request_id", json_string_nocheck(req->id));
 	/* Issue 6: the layout's member menu, and placeholders where age verification is required. */
