@@ -388,10 +388,9 @@ cat_card(const PGresult *r, int row, int c)
 {
 	if (PQgetisnull(r, row, c))
 		return NULL;
+	/* At most 8 keys: a ninth would make jansson grow the object's table (24 times a page). */
 	json_t *o = json_object();
-	const char *slug = PQgetvalue(r, row, c);
-	json_object_set_new_nocheck(o, "slug", json_stringn_nocheck(slug, (size_t)PQgetlength(r, row, c)));
-	json_object_set_new_nocheck(o, "href", cat_join("/videos/", slug));
+	json_object_set_new_nocheck(o, "href", cat_join("/videos/", PQgetvalue(r, row, c)));
 	json_object_set_new_nocheck(o, "title", cat_col_str(r, row, c + 1));
 	const char *thumb = PQgetvalue(r, row, c + 2);
 	if (cat_safe_src(thumb, (size_t)PQgetlength(r, row, c + 2)))

@@ -152,10 +152,10 @@ long long cat_col_ll(const PGresult *r, int row, int col);
 #define CAT_CARD_COLS 9
 
 /*
- * The card object for templates/video-card.mustache: slug, href, title,
- * thumb (only if a safe source), alt, duration, duration_s, release_date,
- * views, rating, quality ("4K", "HD" or absent).  NULL when the slug
- * column is NULL (e.g. a LEFT JOIN that found nothing).
+ * The card object for templates/video-card.mustache: href, title, thumb
+ * (only if a safe source), duration, release_date, views, rating, quality
+ * ("4K", "HD" or absent).  NULL when the slug column is NULL (e.g. a LEFT
+ * JOIN that found nothing).
  */
 json_t *cat_card(const PGresult *r, int row, int col);
 
