@@ -514,7 +514,9 @@ cat_page_ld(json_t *ctx, const struct app *app, struct arena *a, const char *typ
 		buf_put_i64(&b, (long long)k);
 		buf_puts(&b, ",\"itemListElement\":[");
 		for (size_t i = 0; i < k; i++) {
-			buf_puts(&b, i ? ",{\"@type\":\"ListItem\",\"position\":" : "{\"@type\":\"ListItem\",\"position\":");
+			if (i)
+				buf_putc(&b, ',');
+			buf_puts(&b, "{\"@type\":\"ListItem\",\"position\":");
 			buf_put_i64(&b, (long long)i + 1);
 			buf_puts(&b, ",\"url\":");
 			const char *url = cat_abs_url(app, a, hrefs[i]);
