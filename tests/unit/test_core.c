@@ -1,5 +1,5 @@
 /*
- * test_core.c - arena, buf, util and log.
+ * test_core.c - arena, buf, util, log and xxh64.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +14,8 @@
 #include "buf.h"
 #include "json_alloc.h"
 #include "log.h"
+#include "util.h"
+#include "xxh64.h"
 
 #include <jansson.h>
 #include "t.h"
@@ -198,6 +200,50 @@ test_log_torn(void)
 	T_STREQ("log: a record cut short is ended by the next one, which is whole", got, want);
 }
 
+/* XXH64 against the reference implementation (Debian's python3-xxhash,
+ * xxhash.xxh64(data, seed)): every tail path (8-, 4-, 1-byte steps), the
+ * 32-byte stripes, and a seed. */
+static void
+test_xxh64(void)
+{
+	static const struct {
+		size_t   n;
+		uint64_t h0, hs;  /* seed 0, seed 0x123456789 */
+	} v[] = {
+		{0, 0xef46db3751d8e999ULL, 0x95afe0a362051b7fULL},
+		{1, 0xa96c7f0ce858bbb7ULL, 0x8ebe613b2149648dULL},
+		{3, 0xbed43740ee6332bbULL, 0xfdf21cb2aff80d7aULL},
+		{4, 0xfa212ae44b3bb23dULL, 0xc795ad50185bcc70ULL},
+		{5, 0xd339dcc9ac8e6776ULL, 0x3164a34f1db2f664ULL},
+		{8, 0x994b676b71ce94ddULL, 0xe025e948aaf5f96dULL},
+		{11, 0x97f078da7a1a590cULL, 0x47f7ba0a17885261ULL},
+		{31, 0x6711d55e306b5d8fULL, 0x6d0207c9d24ca7e9ULL},
+		{32, 0x07f7b8e3bc5d6e25ULL, 0xb93bdc512cf5bcddULL},
+		{33, 0x09f85eeb4e1cbe9fULL, 0xc4c71433d47dc711ULL},
+		{63, 0xb7c9968c066cb6a5ULL, 0x9c46406649a5b184ULL},
+		{64, 0x50d4159a0411632eULL, 0x271c56ef397b4806ULL},
+		{65, 0xd277176bff863efcULL, 0x53423f1be1ddaf77ULL},
+		{100, 0x9ddada11d3dc2d8fULL, 0x20e2466eabbe770fULL},
+		{1000, 0x0bf0bdbcc82eb373ULL, 0x0a641196bda2eb36ULL},
+	};
+	unsigned char data[1000];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (unsigned char)((i * 131 + 7) & 0xff);
+	for (size_t i = 0; i < NELEM(v); i++) {
+		char name[64];
+		snprintf(name, sizeof name, "xxh64 of %zu bytes", v[i].n);
+		T_CHECK(name, xxh64(data, v[i].n, 0) == v[i].h0);
+		snprintf(name, sizeof name, "xxh64 of %zu bytes, seeded", v[i].n);
+		T_CHECK(name, xxh64(data, v[i].n, 0x123456789ULL) == v[i].hs);
+	}
+	T_CHECK("xxh64(\"abc\")", xxh64("abc", 3, 0) == 0x44bc2cf5ad770999ULL);
+	T_CHECK("xxh64 of NULL, 0", xxh64(NULL, 0, 0) == 0xef46db3751d8e999ULL);
+	/* An unaligned start reads the same bytes the same way. */
+	unsigned char shifted[101];
+	memcpy(shifted + 1, data, 100);
+	T_CHECK("xxh64 unaligned", xxh64(shifted + 1, 100, 0) == 0x9ddada11d3dc2d8fULL);
+}
+
 int
 main(void)
 {
@@ -207,5 +253,6 @@ main(void)
 	test_buf();
 	test_buf_arena();
 	test_json_alloc();
+	test_xxh64();
 	return t_done("test_core");
 }
