@@ -59,6 +59,18 @@ struct loop {
 	uint32_t body;
 };
 
+/* Why: a card's dozen names plus the page's own fit with room to spare;
+ * a collision only costs a jansson lookup. */
+#define MEMO_BITS  7
+#define MEMO_SLOTS (1u << MEMO_BITS)
+
+/* One remembered member lookup: obj's member named key (NULL: none). */
+struct memo {
+	const json_t          *obj;
+	const struct tmpl_key *key;
+	json_t                *val;
+};
+
 struct render {
 	const struct tmpl_set *set;
 	struct buf            *out;
@@ -68,6 +80,7 @@ struct render {
 	uint32_t               nctx, nloop;
 	json_t                *ctx[CTX_MAX];
 	struct loop            loop[CTX_MAX];
+	struct memo            memo[MEMO_SLOTS];
 };
 
 /* ------------------------------------------------------------- output */
@@ -360,8 +373,31 @@ put_text_indented(struct buf *b, const char *s, size_t n, int bol, const struct 
 
 /* ------------------------------------------------------------- lookup */
 
+/*
+ * obj's member named k, remembered: a template names the same members of
+ * the same object again and again (a card's release_date three times, each
+ * its own key; a page flag such as `restricted` from inside each of 24
+ * cards, missing from every card first).  Entries match by name, not by
+ * key, so every mention shares one answer.  The context is not changed
+ * while it renders, so an answer, found or not, stays true for the whole
+ * render.
+ */
 static inline json_t *
-lookup(const struct render *r, const struct tmpl *t, const struct tmpl_op *op)
+member(struct render *r, json_t *o, const struct tmpl_key *k)
+{
+	uintptr_t h = ((uintptr_t)o ^ ((uintptr_t)k->hash << 4)) * (uintptr_t)0x9E3779B97F4A7C15ULL;
+	struct memo *m = &r->memo[h >> (sizeof h * 8 - MEMO_BITS)];
+	if (m->obj != o || (m->key != k && (m->key->hash != k->hash || m->key->len != k->len
+	                                    || memcmp(m->key->s, k->s, k->len) != 0))) {
+		m->obj = o;
+		m->key = k;
+		m->val = json_object_getn(o, k->s, k->len);
+	}
+	return m->val;
+}
+
+static inline json_t *
+lookup(struct render *r, const struct tmpl *t, const struct tmpl_op *op)
 {
 	if (op->nkeys == 0)
 		return r->ctx[r->nctx - 1];
@@ -369,12 +405,12 @@ lookup(const struct render *r, const struct tmpl *t, const struct tmpl_op *op)
 	json_t *v = NULL;
 	for (uint32_t i = r->nctx; i-- > 0;) {
 		json_t *o = r->ctx[i];
-		if (json_is_object(o) && (v = json_object_getn(o, k->s, k->len)) != NULL)
+		if (json_is_object(o) && (v = member(r, o, k)) != NULL)
 			break;
 	}
 	/* The first part alone searches the stack; the rest index into it. */
 	for (uint32_t j = 1; v != NULL && j < op->nkeys; j++)
-		v = json_is_object(v) ? json_object_getn(v, k[j].s, k[j].len) : NULL;
+		v = json_is_object(v) ? member(r, v, &k[j]) : NULL;
 	return v;
 }
 
@@ -396,7 +432,7 @@ truthy(const json_t *v)
 
 /* The template a PARTIAL/PARENT op names, or NULL. */
 static const struct tmpl *
-callee(const struct render *r, const struct tmpl *t, const struct tmpl_op *op)
+callee(struct render *r, const struct tmpl *t, const struct tmpl_op *op)
 {
 	if (op->flags & OPF_DYNAMIC) {
 		json_t *v = lookup(r, t, op);
@@ -608,6 +644,7 @@ tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, struct buf 
 	r.nctx = 1;
 	r.nloop = 0;
 	r.ctx[0] = ctx;
+	memset(r.memo, 0, sizeof r.memo);
 	run(&r, t, 0, t->nops, NULL, NULL, 0);
 	return r.halted ? 1 : 0;
 }

@@ -480,6 +480,38 @@ test_ctl_render(void)
 	rmdir(dir);
 }
 
+/*
+ * The renderer remembers member lookups per object and name: every
+ * mention must still see its own object, whether the item has the name,
+ * lacks it (the root's answers) or has it as a dotted path; 100 items use
+ * far more objects than the memo has slots, so entries are replaced.
+ */
+static void
+test_repeated_names(void)
+{
+	struct buf data = BUF_INIT, want = BUF_INIT;
+	buf_puts(&data, "{\"a\":\"R\",\"o\":{\"b\":\"r\"},\"items\":[");
+	for (int i = 0; i < 100; i++) {
+		if (i % 3 == 0)
+			buf_printf(&data, "%s{\"a\":\"%d\",\"o\":{\"b\":\"%d\"}}", i ? "," : "", i, i);
+		else if (i % 3 == 1)
+			buf_printf(&data, "%s{}", i ? "," : "");
+		else
+			buf_printf(&data, "%s{\"a\":\"%d\"}", i ? "," : "", i);
+		if (i % 3 == 0)
+			buf_printf(&want, "%d%d%d.", i, i, i);
+		else if (i % 3 == 1)
+			buf_printf(&want, "RRr.");
+		else
+			buf_printf(&want, "%d%dr.", i, i);
+	}
+	buf_puts(&data, "]}");
+	T_STREQ("repeated names see each item",
+	        render("{{#items}}{{a}}{{#a}}{{a}}{{/a}}{{o.b}}.{{/items}}", data.data), want.data);
+	buf_free(&data);
+	buf_free(&want);
+}
+
 int
 main(void)
 {
@@ -487,6 +519,7 @@ main(void)
 	test_escaping();
 	test_numbers();
 	test_truthiness();
+	test_repeated_names();
 	test_limits();
 	test_registry();
 	test_load_dir();
