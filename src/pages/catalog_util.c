@@ -128,16 +128,29 @@ cat_palette_from(const char *primary, const char *accent, struct cat_palette *p)
 /* Longest URL we render: far above any real link, and it bounds the page size. */
 #define URL_MAX 2048
 
+/* Bytes a rendered URL may hold: printable ASCII except space and the
+ * characters that could end an attribute or start markup. */
+static const unsigned char url_byte_ok[256] = {
+	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['('] = 1, [')'] = 1, ['*'] = 1,
+	['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+	['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1,
+	[';'] = 1, ['='] = 1, ['?'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1,
+	['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+	['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1,
+	['^'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+	['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
+};
+
 static int
 url_chars_ok(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' ||
-		    c == '\\' || c == '`')
-			return 0;
-	}
-	return 1;
+	unsigned ok = 1;
+	for (size_t i = 0; i < len; i++)
+		ok &= url_byte_ok[(unsigned char)s[i]];
+	return (int)ok;
 }
 
 int
@@ -389,26 +402,29 @@ cat_card(const PGresult *r, int row, int c)
 	if (PQgetisnull(r, row, c))
 		return NULL;
 	/* At most 8 keys: a ninth would make jansson grow the object's table (24 times a page). */
+#define SET(key, v) json_object_setn_new_nocheck(o, key, sizeof key - 1, v)
 	json_t *o = json_object();
-	json_object_set_new_nocheck(o, "href", cat_join("/videos/", PQgetvalue(r, row, c)));
-	json_object_set_new_nocheck(o, "title", cat_col_str(r, row, c + 1));
+	SET("href", cat_join("/videos/", PQgetvalue(r, row, c)));
+	SET("title", cat_col_str(r, row, c + 1));
 	const char *thumb = PQgetvalue(r, row, c + 2);
-	if (cat_safe_src(thumb, (size_t)PQgetlength(r, row, c + 2)))
-		json_object_set_new_nocheck(o, "thumb", json_string_nocheck(thumb));
+	size_t thumb_len = (size_t)PQgetlength(r, row, c + 2);
+	if (cat_safe_src(thumb, thumb_len))
+		SET("thumb", json_stringn_nocheck(thumb, thumb_len));
 	char d[24];
 	if (!PQgetisnull(r, row, c + 3)) {
 		cat_duration(d, sizeof d, cat_col_ll(r, row, c + 3));
-		json_object_set_new_nocheck(o, "duration", json_string_nocheck(d));
+		SET("duration", json_string_nocheck(d));
 	}
-	json_object_set_new_nocheck(o, "release_date", cat_col_str(r, row, c + 4));
+	SET("release_date", cat_col_str(r, row, c + 4));
 	cat_thousands(d, sizeof d, cat_col_ll(r, row, c + 5));
-	json_object_set_new_nocheck(o, "views", json_string_nocheck(d));
+	SET("views", json_string_nocheck(d));
 	if (!PQgetisnull(r, row, c + 6))
-		json_object_set_new_nocheck(o, "rating", cat_col_str(r, row, c + 6));
+		SET("rating", cat_col_str(r, row, c + 6));
 	if (cat_col_bool(r, row, c + 7))
-		json_object_set_new_nocheck(o, "quality", json_string_nocheck("4K"));
+		SET("quality", json_stringn_nocheck("4K", 2));
 	else if (cat_col_bool(r, row, c + 8))
-		json_object_set_new_nocheck(o, "quality", json_string_nocheck("HD"));
+		SET("quality", json_stringn_nocheck("HD", 2));
+#undef SET
 	return o;
 }
 
