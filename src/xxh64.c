@@ -18,24 +18,16 @@ rotl(uint64_t x, unsigned r)
 	return (x << r) | (x >> (64 - r));
 }
 
+/* n (4 or 8) bytes at p as a little-endian number, whatever the host's
+ * byte order: on a big-endian host the bytes copied to the front of v are
+ * its high ones, and the swap brings them down in the right order. */
 static inline uint64_t
-read64(const unsigned char *p)
+read_le(const unsigned char *p, size_t n)
 {
-	uint64_t v;
-	memcpy(&v, p, sizeof v);
+	uint64_t v = 0;
+	memcpy(&v, p, n);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint32_t
-read32(const unsigned char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, sizeof v);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
 #endif
 	return v;
 }
@@ -64,10 +56,10 @@ xxh64(const void *data, size_t n, uint64_t seed)
 		uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
 		const unsigned char *last = end - 32;
 		do {
-			v1 = round64(v1, read64(p));
-			v2 = round64(v2, read64(p + 8));
-			v3 = round64(v3, read64(p + 16));
-			v4 = round64(v4, read64(p + 24));
+			v1 = round64(v1, read_le(p, 8));
+			v2 = round64(v2, read_le(p + 8, 8));
+			v3 = round64(v3, read_le(p + 16, 8));
+			v4 = round64(v4, read_le(p + 24, 8));
 			p += 32;
 		} while (p <= last);
 		acc = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
@@ -80,11 +72,11 @@ xxh64(const void *data, size_t n, uint64_t seed)
 	}
 	acc += (uint64_t)n;
 	for (; end - p >= 8; p += 8) {
-		acc ^= round64(0, read64(p));
+		acc ^= round64(0, read_le(p, 8));
 		acc = rotl(acc, 27) * P1 + P4;
 	}
 	if (end - p >= 4) {
-		acc ^= (uint64_t)read32(p) * P1;
+		acc ^= (uint64_t)read_le(p, 4) * P1;
 		acc = rotl(acc, 23) * P2 + P3;
 		p += 4;
 	}
