@@ -51,7 +51,7 @@ struct config {
 	char *static_url;
 	int   log_level;             /* enum log_level (log.h) */
 	char *site_name;
-	char *base_url;
+	char *base_url;             /* http(s)://..., never ending in '/' (checked) */
 	int   dev_mode;              /* bool */
 	char *custodian_of_records;
 	int   respawn_backoff_max;   /* s; cap of the crash-loop respawn delay */

@@ -479,13 +479,10 @@ resp_render(struct app *app, struct request *req, struct response *r, const char
 		/* Built only when the page has not set them, and without json_pack
 		 * or printf: this runs on every page. */
 		const char *base = cfg->base_url ? cfg->base_url : "";
-		size_t blen = strlen(base);
-		while (blen > 0 && base[blen - 1] == '/')
-			blen--;
 		if (json_object_get(ctx, "site") == NULL) {
 			json_t *site = json_object();
 			json_object_set_new_nocheck(site, "name", cfg->site_name ? json_string_nocheck(cfg->site_name) : json_null());
-			json_object_set_new_nocheck(site, "base_url", json_stringn_nocheck(base, blen));
+			json_object_set_new_nocheck(site, "base_url", json_string_nocheck(base));
 			json_object_set_new_nocheck(site, "asset_version", json_string_nocheck(app->asset_version));
 			json_object_set_new_nocheck(ctx, "site", site);
 		}
@@ -493,7 +490,7 @@ resp_render(struct app *app, struct request *req, struct response *r, const char
 		const char *raw = req->raw_path ? req->raw_path : "/";
 		if (json_object_get(ctx, "canonical_url") == NULL && valid_utf8(raw, strlen(raw))) {
 			struct buf u = BUF_IN(r->arena);
-			buf_append(&u, base, blen);
+			buf_puts(&u, base);
 			buf_puts(&u, raw);
 			json_object_set_new_nocheck(ctx, "canonical_url", json_stringn_nocheck(u.data, u.len));
 		}

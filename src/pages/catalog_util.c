@@ -446,8 +446,6 @@ cat_abs_url(const struct app *app, struct arena *a, const char *path)
 {
 	const char *base = app && app->cfg && app->cfg->base_url ? app->cfg->base_url : "";
 	size_t blen = strlen(base), plen = strlen(path);
-	while (blen > 0 && base[blen - 1] == '/')
-		blen--;
 	char *url = arena_alloc(a, blen + plen + 1);
 	memcpy(url, base, blen);
 	memcpy(url + blen, path, plen + 1);

@@ -53,16 +53,6 @@ absolute(const char *base, const char *url)
 	return NULL;
 }
 
-static const char *
-site_base(struct app *app, struct arena *a)
-{
-	const char *base = app->cfg && app->cfg->base_url ? app->cfg->base_url : "";
-	size_t n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	return arena_strndup(a, base, n);
-}
-
 /* Collections and performers into ctx; returns the number of live videos, or -1 (status in *err). */
 static long
 add_pages(struct app *app, struct request *req, json_t *ctx, int *err)
@@ -121,7 +111,7 @@ add_videos(struct app *app, struct request *req, json_t *ctx, const char *base, 
 int
 page_sitemap(struct app *app, struct request *req, struct response *resp)
 {
-	const char *base = site_base(app, req->arena);
+	const char *base = app->cfg && app->cfg->base_url ? app->cfg->base_url : "";
 	long page = (long)req_num(req, SITEMAP_PAGE, 0);
 	json_t *ctx = json_object();
 	int err = 0;

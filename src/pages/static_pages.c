@@ -58,14 +58,11 @@ page_robots(struct app *app, struct request *req, struct response *resp)
 {
 	(void)req;
 	const char *base = app->cfg && app->cfg->base_url ? app->cfg->base_url : "";
-	size_t blen = strlen(base);
-	while (blen > 0 && base[blen - 1] == '/')
-		blen--;
 	struct buf *b = &resp->body;
 	buf_reset(b);
 	/* Search result pages are endless combinations of the same content: crawl the catalog instead. */
 	buf_puts(b, "User-agent: *\nDisallow: /search\n\nSitemap: ");
-	buf_append(b, base, blen);
+	buf_puts(b, base);
 	buf_puts(b, "/sitemap.xml\n");
 	resp->content_type = "text/plain; charset=utf-8";
 	resp_cache(resp, RESP_CACHE_PUBLIC, STATIC_PAGE_MAX_AGE);

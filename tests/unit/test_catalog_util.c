@@ -181,7 +181,7 @@ test_jsonld(struct arena *a)
 static void
 test_page_ld(struct arena *a)
 {
-	struct config cfg = {.site_name = "Rock & Roll </script>", .base_url = "https://example.test/"};
+	struct config cfg = {.site_name = "Rock & Roll </script>", .base_url = "https://example.test"};
 	struct app app = {.cfg = &cfg};
 	json_t *items = json_pack("[{s:s}, {s:s}, {s:s}]", "href", "/videos/a", "title", "no href",
 	    "href", "/videos/b\"<\xe2\x80\xa8");

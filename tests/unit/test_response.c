@@ -488,7 +488,7 @@ main(void)
 {
 	static struct config cfg;
 	cfg.site_name = "Marquee Test";
-	cfg.base_url = "https://example.test/";
+	cfg.base_url = "https://example.test";
 	APP.cfg = &cfg;
 	A = arena_new();
 	T = arena_new();
