@@ -40,6 +40,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "tval.h"
 #include "valid.h"
 
 struct app;
@@ -354,6 +355,8 @@ void json_dump_safe(struct buf *out, const json_t *j);
  * as text, without building a jansson value first.
  */
 void json_put_string(struct buf *out, const char *s, size_t len);
+/* The same without the quotes: for a string literal written in pieces. */
+void json_put_chars(struct buf *out, const char *s, size_t len);
 
 /*
  * Redirect to a local path (valid_local_path) or an absolute http(s) URL.
@@ -362,17 +365,18 @@ void json_put_string(struct buf *out, const char *s, size_t len);
 int resp_redirect(struct response *r, int status, const char *location);
 
 /*
- * Render template `name` as the HTML body (status unchanged).  ctx (a JSON object;
- * the reference is stolen; NULL means {}) gets the layout's common keys
- * unless already set: site.name, site.base_url, site.asset_version (app.h),
- * request_id, path,
+ * Render template `name` as the HTML body (status unchanged).  ctx (an
+ * object of template values in the request's arena, tval.h; NULL means an
+ * empty one) gets the layout's common keys unless already set: site.name,
+ * site.base_url, site.asset_version (app.h), request_id, path,
  * canonical_url; member {username, csrf} when signed in (session.h) and
  * restricted = true when the visitor's jurisdiction requires age
- * verification they lack (juris.h: templates show placeholders).  Returns 0, or -1 when there is no such template (or no
- * template set) so the caller may fall back.
+ * verification they lack (juris.h: templates show placeholders).  Returns
+ * 0, or -1 when there is no such template (or no template set) so the
+ * caller may fall back.
  */
 int resp_render(struct app *app, struct request *req, struct response *r, const char *name,
-    json_t *ctx);
+    struct tval *ctx);
 
 /*
  * Replace the response with the standard error page for status (400..599):

@@ -308,9 +308,8 @@ static const unsigned char json_special[256] = {
  * U+2028, U+2029); the rest of the (UTF-8) text is copied in runs.
  */
 void
-json_put_string(struct buf *out, const char *s, size_t len)
+json_put_chars(struct buf *out, const char *s, size_t len)
 {
-	buf_putc(out, '"');
 	size_t from = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -349,6 +348,13 @@ json_put_string(struct buf *out, const char *s, size_t len)
 		from = i + 1;
 	}
 	buf_append(out, s + from, len - from);
+}
+
+void
+json_put_string(struct buf *out, const char *s, size_t len)
+{
+	buf_putc(out, '"');
+	json_put_chars(out, s, len);
 	buf_putc(out, '"');
 }
 
@@ -457,57 +463,52 @@ resp_redirect(struct response *r, int status, const char *location)
 /* ---------------------------------------------------------------- templates */
 
 static void
-set_default(json_t *ctx, const char *key, json_t *v)
+set_default(struct tval *ctx, const char *key, struct tval *v)
 {
-	if (json_object_get(ctx, key) == NULL)
-		json_object_set_new_nocheck(ctx, key, v);
-	else
-		json_decref(v);
+	if (tv_get(ctx, key) == NULL)
+		tv_set(ctx, key, v);
 }
 
 int
-resp_render(struct app *app, struct request *req, struct response *r, const char *name, json_t *ctx)
+resp_render(struct app *app, struct request *req, struct response *r, const char *name,
+    struct tval *ctx)
 {
+	struct arena *a = r->arena;
 	if (ctx == NULL)
-		ctx = json_object();
-	if (app == NULL || app->tmpl == NULL || !json_is_object(ctx)) {
-		json_decref(ctx);
+		ctx = tv_obj(a);
+	if (app == NULL || app->tmpl == NULL || ctx->type != TV_OBJ)
 		return -1;
-	}
 	const struct config *cfg = app->cfg;
 	if (cfg) {
-		/* Built only when the page has not set them, and without json_pack
-		 * or printf: this runs on every page. */
+		/* Built only when the page has not set them, and without printf:
+		 * this runs on every page. */
 		const char *base = cfg->base_url ? cfg->base_url : "";
-		if (json_object_get(ctx, "site") == NULL) {
-			json_t *site = json_object();
-			json_object_set_new_nocheck(site, "name", cfg->site_name ? json_string_nocheck(cfg->site_name) : json_null());
-			json_object_set_new_nocheck(site, "base_url", json_string_nocheck(base));
-			json_object_set_new_nocheck(site, "asset_version", json_string_nocheck(app->asset_version));
-			json_object_set_new_nocheck(ctx, "site", site);
+		if (tv_get(ctx, "site") == NULL) {
+			struct tval *site = tv_obj(a);
+			tv_set_str(site, "name", cfg->site_name);
+			tv_set_str(site, "base_url", base);
+			tv_set_str(site, "asset_version", app->asset_version);
+			tv_set(ctx, "site", site);
 		}
 		/* config.c has checked every value is UTF-8; the raw path is the client's bytes. */
 		const char *raw = req->raw_path ? req->raw_path : "/";
-		if (json_object_get(ctx, "canonical_url") == NULL && valid_utf8(raw, strlen(raw))) {
-			struct buf u = BUF_IN(r->arena);
-			buf_puts(&u, base);
-			buf_puts(&u, raw);
-			json_object_set_new_nocheck(ctx, "canonical_url", json_stringn_nocheck(u.data, u.len));
-		}
+		if (tv_get(ctx, "canonical_url") == NULL && valid_utf8(raw, strlen(raw)))
+			tv_set(ctx, "canonical_url", tv_concat(a, base, raw));
 	}
-	set_default(ctx, "request_id", json_string_nocheck(req->id));
+	set_default(ctx, "request_id", tv_str(a, req->id));
 	/* Issue 6: the layout's member menu, and placeholders where age verification is required. */
-	if (req->session)
-		set_default(ctx, "member", json_pack("{s:s, s:s}", "username", req->session->username,
-		    "csrf", req->session->csrf));
+	if (req->session && tv_get(ctx, "member") == NULL) {
+		struct tval *member = tv_obj(a);
+		tv_set_str(member, "username", req->session->username);
+		tv_set_str(member, "csrf", req->session->csrf);
+		tv_set(ctx, "member", member);
+	}
 	if (req->restricted)
-		set_default(ctx, "restricted", json_true());
+		set_default(ctx, "restricted", tv_bool(1));
 	if (req->path && valid_utf8(req->path, strlen(req->path)))
-		set_default(ctx, "path", json_string_nocheck(req->path));
+		set_default(ctx, "path", tv_str(a, req->path));
 	buf_reset(&r->body);
-	int rc = tmpl_render(app->tmpl, name, ctx, &r->body);
-	json_decref(ctx);
-	if (rc != 0) {
+	if (tmpl_render(app->tmpl, name, ctx, &r->body) != 0) {
 		buf_reset(&r->body);
 		return -1;
 	}
@@ -572,8 +573,12 @@ resp_error_page(struct app *app, struct request *req, struct response *r, int st
 	if (status == 503)
 		set_header(r, "Retry-After", arena_printf(r->arena, "%d", HTTP_RETRY_AFTER));
 
-	json_t *ctx = json_pack("{s:i, s:s, s:s, s:s, s:s}", "status", status, "title", title,
-	    "message", msg, "next", next, "request_id", req_id(req));
+	struct tval *ctx = tv_obj(r->arena);
+	tv_set_int(ctx, "status", status);
+	tv_set_str(ctx, "title", title);
+	tv_set_str(ctx, "message", msg);
+	tv_set_str(ctx, "next", next);
+	tv_set_str(ctx, "request_id", req_id(req));
 	if (resp_render(app, req, r, "error", ctx) != 0)
 		builtin_page(&r->body, status, title, msg, next, req_id(req));
 	r->content_type = "text/html; charset=utf-8";

@@ -23,16 +23,6 @@ struct tmpl_set {
 	size_t        n;
 };
 
-uint32_t
-tmpl_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
 
 struct tmpl_set *
 tmpl_set_new(void)
@@ -79,7 +69,7 @@ int
 tmpl_set_has(const struct tmpl_set *s, const char *name)
 {
 	size_t len = strlen(name);
-	return tmpl_set_find(s, name, len, tmpl_hash(name, len)) != NULL;
+	return tmpl_set_find(s, name, len, tval_hash(name, len)) != NULL;
 }
 
 static void

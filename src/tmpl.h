@@ -2,8 +2,9 @@
  * tmpl.h - Marquee's mustache engine: a registry of compiled templates.
  *
  * Templates are compiled once (worker start, reload) into a flat array of
- * operations with resolved jump targets and pre-split names; rendering walks
- * that array against a jansson value and parses nothing.  Implements the
+ * operations with resolved jump targets and pre-split, pre-hashed names;
+ * rendering walks that array against a template value (tval.h) and parses
+ * nothing.  Implements the
  * mustache spec's comments, delimiters, interpolation, inverted, partials,
  * sections, ~inheritance and ~dynamic-names modules.  It does not implement
  * ~lambdas (data is JSON: there are no functions in it).  docs/TEMPLATES.md
@@ -23,9 +24,8 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "buf.h"
+#include "tval.h"
 
 /* Why: a template is source text written by us; 8 MiB is far above any page
  * and keeps every offset in 32 bits. */
@@ -85,7 +85,8 @@ struct tmpl_set *tmpl_set_load_dir(const char *dir, char *err, size_t errlen);
 int tmpl_set_has(const struct tmpl_set *s, const char *name);
 
 /*
- * Render template `name` with the context `ctx` (any JSON value, borrowed),
+ * Render template `name` with the context `ctx` (any value, borrowed; NULL
+ * is null),
  * appending the output to `out`.  Returns 0 on success, or -1 if no template
  * has that name (nothing is appended), or 1 if the render hit
  * TMPL_MAX_STEPS or TMPL_MAX_OUTPUT and the output was cut short (a runaway
@@ -94,6 +95,7 @@ int tmpl_set_has(const struct tmpl_set *s, const char *name);
  * TMPL_MAX_DEPTH render nothing.  Allocates nothing except growth of `out`,
  * so a caller that reuses `out` renders without malloc.
  */
-int tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, struct buf *out);
+int tmpl_render(const struct tmpl_set *s, const char *name, const struct tval *ctx,
+                struct buf *out);
 
 #endif

@@ -150,7 +150,7 @@ add_key(struct cc *c, uint32_t off, uint32_t len)
 	if (c->nkeys == c->capkeys)
 		c->keys = grow(c->keys, &c->capkeys, sizeof *c->keys);
 	c->keys[c->nkeys] = (struct tmpl_key){
-		.s = c->src + off, .len = len, .hash = tmpl_hash(c->src + off, len)};
+		.s = c->src + off, .len = len, .hash = tval_hash(c->src + off, len)};
 	return c->nkeys++;
 }
 
@@ -782,6 +782,6 @@ tmpl_compile(const char *name, const char *src, size_t len,
 	t->max_nest = c.max_nest;
 	t->name_len = (uint32_t)strlen(name);
 	t->name = xstrndup(name, t->name_len);
-	t->hash = tmpl_hash(name, t->name_len);
+	t->hash = tval_hash(name, t->name_len);
 	return t;
 }

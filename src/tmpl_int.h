@@ -41,7 +41,7 @@ enum tmpl_opflag {
 struct tmpl_key {
 	const char *s;     /* into the template's src; not NUL-terminated */
 	uint32_t    len;
-	uint32_t    hash;  /* tmpl_hash(s, len): registry lookups of static names */
+	uint32_t    hash;  /* tval_hash(s, len): member lookups, and the registry's for static names */
 };
 
 struct tmpl_op {
@@ -64,9 +64,6 @@ struct tmpl {
 	uint32_t         nkeys;
 	uint32_t         max_nest;  /* deepest section nesting: sizes the render stack */
 };
-
-/* FNV-1a over n bytes: the registry's hash. */
-uint32_t tmpl_hash(const char *s, size_t n);
 
 /*
  * Compile src into a template named `name`.  Returns a new template (free

@@ -1,6 +1,6 @@
 /*
- * tmpl_render.c - run a compiled template's operations against a jansson
- * value (see tmpl_int.h for the operations).
+ * tmpl_render.c - run a compiled template's operations against a template
+ * value (tval.h; see tmpl_int.h for the operations).
  *
  * Sections run iteratively on a fixed context stack; only expansions
  * (partials, parents, overridden or re-indented blocks) call run()
@@ -54,21 +54,9 @@ struct args {
 };
 
 struct loop {
-	json_t  *arr;   /* NULL: a single non-list value */
+	const struct tval *arr;   /* NULL: a single non-list value */
 	size_t   i, n;
 	uint32_t body;
-};
-
-/* Why: a card's dozen names plus the page's own fit with room to spare;
- * a collision only costs a jansson lookup. */
-#define MEMO_BITS  7
-#define MEMO_SLOTS (1u << MEMO_BITS)
-
-/* One remembered member lookup: obj's member named key (NULL: none). */
-struct memo {
-	const json_t          *obj;
-	const struct tmpl_key *key;
-	json_t                *val;
 };
 
 struct render {
@@ -78,9 +66,8 @@ struct render {
 	long                   steps;      /* iterations + expansions left */
 	int                    halted;     /* a limit was hit: unwind, write nothing more */
 	uint32_t               nctx, nloop;
-	json_t                *ctx[CTX_MAX];
+	const struct tval     *ctx[CTX_MAX];
 	struct loop            loop[CTX_MAX];
-	struct memo            memo[MEMO_SLOTS];
 };
 
 /* ------------------------------------------------------------- output */
@@ -286,7 +273,7 @@ static const char digits2[201] =
 
 /* Decimal integer, two digits per step, written backwards into a local. */
 static void
-put_int(struct buf *b, json_int_t v)
+put_int(struct buf *b, long long v)
 {
 	char tmp[24];
 	char *p = tmp + sizeof tmp;
@@ -309,25 +296,25 @@ put_int(struct buf *b, json_int_t v)
 }
 
 static void
-put_value(struct buf *b, json_t *v, int escape)
+put_value(struct buf *b, const struct tval *v, int escape)
 {
-	switch (json_typeof(v)) {
-	case JSON_STRING:
+	switch ((enum tval_type)v->type) {
+	case TV_STR:
 		if (escape)
-			put_escaped(b, json_string_value(v), json_string_length(v));
+			put_escaped(b, v->u.s, v->n);
 		else
-			put(b, json_string_value(v), json_string_length(v));
+			put(b, v->u.s, v->n);
 		break;
-	case JSON_INTEGER:
-		put_int(b, json_integer_value(v));
+	case TV_INT:
+		put_int(b, v->u.i);
 		break;
-	case JSON_REAL:
-		put_real(b, json_real_value(v));
+	case TV_REAL:
+		put_real(b, v->u.d);
 		break;
-	case JSON_TRUE:
+	case TV_TRUE:
 		buf_append(b, "true", 4);
 		break;
-	case JSON_FALSE:
+	case TV_FALSE:
 		buf_append(b, "false", 5);
 		break;
 	default:
@@ -373,58 +360,38 @@ put_text_indented(struct buf *b, const char *s, size_t n, int bol, const struct 
 
 /* ------------------------------------------------------------- lookup */
 
-/*
- * obj's member named k, remembered: a template names the same members of
- * the same object again and again (a card's release_date three times, each
- * its own key; a page flag such as `restricted` from inside each of 24
- * cards, missing from every card first).  Entries match by name, not by
- * key, so every mention shares one answer.  The context is not changed
- * while it renders, so an answer, found or not, stays true for the whole
- * render.
- */
-static inline json_t *
-member(struct render *r, json_t *o, const struct tmpl_key *k)
+static inline const struct tval *
+member(const struct tval *o, const struct tmpl_key *k)
 {
-	uintptr_t h = ((uintptr_t)o ^ ((uintptr_t)k->hash << 4)) * (uintptr_t)0x9E3779B97F4A7C15ULL;
-	struct memo *m = &r->memo[h >> (sizeof h * 8 - MEMO_BITS)];
-	if (m->obj != o || (m->key != k && (m->key->hash != k->hash || m->key->len != k->len
-	                                    || memcmp(m->key->s, k->s, k->len) != 0))) {
-		m->obj = o;
-		m->key = k;
-		m->val = json_object_getn(o, k->s, k->len);
-	}
-	return m->val;
+	return tv_getk(o, k->s, k->len, k->hash);
 }
 
-static inline json_t *
-lookup(struct render *r, const struct tmpl *t, const struct tmpl_op *op)
+static inline const struct tval *
+lookup(const struct render *r, const struct tmpl *t, const struct tmpl_op *op)
 {
 	if (op->nkeys == 0)
 		return r->ctx[r->nctx - 1];
 	const struct tmpl_key *k = &t->keys[op->a];
-	json_t *v = NULL;
-	for (uint32_t i = r->nctx; i-- > 0;) {
-		json_t *o = r->ctx[i];
-		if (json_is_object(o) && (v = member(r, o, k)) != NULL)
+	const struct tval *v = NULL;
+	for (uint32_t i = r->nctx; i-- > 0;)
+		if ((v = member(r->ctx[i], k)) != NULL)
 			break;
-	}
 	/* The first part alone searches the stack; the rest index into it. */
 	for (uint32_t j = 1; v != NULL && j < op->nkeys; j++)
-		v = json_is_object(v) ? member(r, v, &k[j]) : NULL;
+		v = member(v, &k[j]);
 	return v;
 }
 
 static int
-truthy(const json_t *v)
+truthy(const struct tval *v)
 {
-	switch (json_typeof(v)) {
-	case JSON_NULL:
-	case JSON_FALSE:
+	switch ((enum tval_type)v->type) {
+	case TV_NULL:
+	case TV_FALSE:
 		return 0;
-	case JSON_ARRAY:
-		return json_array_size(v) > 0;
-	case JSON_STRING:
-		return json_string_length(v) > 0;
+	case TV_LIST:
+	case TV_STR:
+		return v->n > 0;
 	default:
 		return 1;
 	}
@@ -435,12 +402,10 @@ static const struct tmpl *
 callee(struct render *r, const struct tmpl *t, const struct tmpl_op *op)
 {
 	if (op->flags & OPF_DYNAMIC) {
-		json_t *v = lookup(r, t, op);
-		if (!json_is_string(v))
+		const struct tval *v = lookup(r, t, op);
+		if (v == NULL || v->type != TV_STR)
 			return NULL;
-		const char *name = json_string_value(v);
-		size_t len = json_string_length(v);
-		return tmpl_set_find(r->set, name, len, tmpl_hash(name, len));
+		return tmpl_set_find(r->set, v->u.s, v->n, tval_hash(v->u.s, v->n));
 	}
 	const struct tmpl_key *k = &t->keys[op->a];
 	return tmpl_set_find(r->set, k->s, k->len, k->hash);
@@ -533,14 +498,14 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 			break;
 		case OP_VAR:
 		case OP_RAW: {
-			json_t *v = lookup(r, t, op);
+			const struct tval *v = lookup(r, t, op);
 			if (v != NULL)
 				put_value(out, v, op->code == OP_VAR);
 			pc++;
 			break;
 		}
 		case OP_SECTION: {
-			json_t *v = lookup(r, t, op);
+			const struct tval *v = lookup(r, t, op);
 			if (v == NULL || !truthy(v)) {
 				pc = op->b;
 				break;
@@ -550,10 +515,10 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 			struct loop *l = &r->loop[r->nloop++];
 			l->body = pc + 1;
 			l->i = 0;
-			if (json_is_array(v)) {
+			if (v->type == TV_LIST) {
 				l->arr = v;
-				l->n = json_array_size(v);
-				v = json_array_get(v, 0);
+				l->n = v->n;
+				v = v->u.items[0];
 			} else {
 				l->arr = NULL;
 				l->n = 1;
@@ -565,7 +530,7 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 		case OP_SECTION_END: {
 			struct loop *l = &r->loop[r->nloop - 1];
 			if (++l->i < l->n && step(r)) {
-				r->ctx[r->nctx - 1] = json_array_get(l->arr, l->i);
+				r->ctx[r->nctx - 1] = l->arr->u.items[l->i];
 				pc = l->body;
 			} else {
 				if (r->halted)
@@ -577,7 +542,7 @@ run(struct render *r, const struct tmpl *t, uint32_t pc, uint32_t end,
 			break;
 		}
 		case OP_INVERTED: {
-			json_t *v = lookup(r, t, op);
+			const struct tval *v = lookup(r, t, op);
 			pc = v != NULL && truthy(v) ? op->b : pc + 1;
 			break;
 		}
@@ -629,10 +594,10 @@ halt:
 }
 
 int
-tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, struct buf *out)
+tmpl_render(const struct tmpl_set *s, const char *name, const struct tval *ctx, struct buf *out)
 {
 	size_t len = strlen(name);
-	const struct tmpl *t = tmpl_set_find(s, name, len, tmpl_hash(name, len));
+	const struct tmpl *t = tmpl_set_find(s, name, len, tval_hash(name, len));
 	if (t == NULL)
 		return -1;
 	struct render r;
@@ -643,8 +608,7 @@ tmpl_render(const struct tmpl_set *s, const char *name, json_t *ctx, struct buf 
 	r.halted = 0;
 	r.nctx = 1;
 	r.nloop = 0;
-	r.ctx[0] = ctx;
-	memset(r.memo, 0, sizeof r.memo);
+	r.ctx[0] = ctx ? ctx : tv_null();
 	run(&r, t, 0, t->nops, NULL, NULL, 0);
 	return r.halted ? 1 : 0;
 }

@@ -13,9 +13,11 @@
 
 #include <jansson.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "ctl.h"
 #include "tmpl.h"
+#include "tval.h"
 #include "util.h"
 
 static int
@@ -54,6 +56,7 @@ ctl_render(int argc, char **argv)
 
 	int rc = 1;
 	json_t *ctx = NULL;
+	struct arena *a = arena_new();
 	struct buf out = BUF_INIT;
 	json_error_t je;
 	if (tmpl_set_add_file(s, name, file, err, sizeof err) != 0) {
@@ -61,7 +64,7 @@ ctl_render(int argc, char **argv)
 	} else if ((ctx = json_loadf(stdin, JSON_DECODE_ANY, &je)) == NULL) {
 		fprintf(stderr, "marqueectl render: <stdin>:%d:%d: bad JSON context: %s\n",
 		        je.line, je.column, je.text);
-	} else if (tmpl_render(s, name, ctx, &out) != 0) {
+	} else if (tmpl_render(s, name, tv_from_json(a, ctx), &out) != 0) {
 		fprintf(stderr, "marqueectl render: %s: render stopped at a limit "
 		        "(%d steps or %u bytes of output)\n", file, TMPL_MAX_STEPS, TMPL_MAX_OUTPUT);
 	} else if (fwrite(out.data ? out.data : "", 1, out.len, stdout) != out.len
@@ -71,6 +74,7 @@ ctl_render(int argc, char **argv)
 		rc = 0;
 	}
 	buf_free(&out);
+	arena_free(a);
 	json_decref(ctx);
 	free(name);
 	tmpl_set_free(s);

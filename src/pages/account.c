@@ -4,7 +4,9 @@
  *
  * Every POST checks its CSRF token first (session.h).  Forms that fail are
  * re-rendered with what the visitor typed (never a password) and a message
- * next to the field, status 422.
+ * next to the field, status 422.  The page contexts are template values
+ * (tval.h) in the request's arena; what the visitor typed is borrowed from
+ * the request's fields, which live there too.
  *
  * Not revealing which e-mail addresses have accounts:
  *  - Log in answers one message, "The e-mail address or the password is
@@ -30,8 +32,6 @@
 #include "pages/pages.h"
 
 #include <string.h>
-
-#include <jansson.h>
 
 #include "app.h"
 #include "arena.h"
@@ -80,16 +80,26 @@ field_error(const struct request *req, size_t i, const char *label)
 	return arena_printf(req->arena, "The %s %s.", label, f->why ? f->why : "is not valid");
 }
 
+/* Record msg (arena or static text; NULL: none) for key unless key already has one. */
 static void
-set_error(json_t *errors, const char *key, const char *msg)
+set_error(struct tval *errors, const char *key, const char *msg)
 {
-	if (msg && !json_object_get(errors, key))
-		json_object_set_new_nocheck(errors, key, json_string_nocheck(msg));
+	if (msg && !tv_get(errors, key))
+		tv_set_str(errors, key, msg);
+}
+
+/* A form's errors holding the one message msg (static or arena text) under key. */
+static struct tval *
+one_error(const struct request *req, const char *key, const char *msg)
+{
+	struct tval *e = tv_obj(req->arena);
+	tv_set_str(e, key, msg);
+	return e;
 }
 
 static int
 render(struct app *app, struct request *req, struct response *resp, int status,
-    const char *tmpl, json_t *ctx)
+    const char *tmpl, struct tval *ctx)
 {
 	resp->status = status;
 	resp_cache(resp, RESP_CACHE_PRIVATE, 0);
@@ -100,22 +110,29 @@ render(struct app *app, struct request *req, struct response *resp, int status,
 
 static int
 signup_form(struct app *app, struct request *req, struct response *resp, int status,
-    json_t *errors, const char *strength)
+    struct tval *errors, const char *strength)
 {
-	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:s?}",
-	    "csrf", csrf_token(app, req, resp), "next", local_next(req, SIGNUP_NEXT),
-	    "email", typed(req, SIGNUP_EMAIL), "username", typed(req, SIGNUP_USERNAME),
-	    "errors", errors ? errors : json_object(), "has_errors", errors && json_object_size(errors),
-	    "strength", strength);
+	struct tval *ctx = tv_obj(req->arena);
+	tv_set_str(ctx, "csrf", csrf_token(app, req, resp));
+	tv_set_str(ctx, "next", local_next(req, SIGNUP_NEXT));
+	tv_set_str(ctx, "email", typed(req, SIGNUP_EMAIL));
+	tv_set_str(ctx, "username", typed(req, SIGNUP_USERNAME));
+	tv_set(ctx, "errors", errors ? errors : tv_obj(req->arena));
+	tv_set_bool(ctx, "has_errors", errors && tv_len(errors));
+	tv_set_str(ctx, "strength", strength);   /* NULL (no valid password): null */
 	return render(app, req, resp, status, "signup", ctx);
 }
 
 int
 page_signup(struct app *app, struct request *req, struct response *resp)
 {
-	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:{}, s:b}",
-	    "csrf", csrf_token(app, req, resp), "next", local_next(req, AUTH_PAGE_NEXT),
-	    "email", "", "username", "", "errors", "has_errors", 0);
+	struct tval *ctx = tv_obj(req->arena);
+	tv_set_str(ctx, "csrf", csrf_token(app, req, resp));
+	tv_set_str(ctx, "next", local_next(req, AUTH_PAGE_NEXT));
+	tv_set_str(ctx, "email", "");
+	tv_set_str(ctx, "username", "");
+	tv_set(ctx, "errors", tv_obj(req->arena));
+	tv_set_bool(ctx, "has_errors", 0);
 	return render(app, req, resp, 200, "signup", ctx);
 }
 
@@ -132,7 +149,7 @@ page_signup_post(struct app *app, struct request *req, struct response *resp)
 	if (st || (st = throttle_count(app, req, THROTTLE_SIGNUP, NULL)))
 		return st;
 
-	json_t *errors = json_object();
+	struct tval *errors = tv_obj(req->arena);
 	set_error(errors, "email", field_error(req, SIGNUP_EMAIL, "e-mail address"));
 	set_error(errors, "username", field_error(req, SIGNUP_USERNAME, "username"));
 	set_error(errors, "password", field_error(req, SIGNUP_PASSWORD, "password"));
@@ -144,34 +161,27 @@ page_signup_post(struct app *app, struct request *req, struct response *resp)
 		strength = password_strength_name(password_strength(pw->value, pw->len));
 		set_error(errors, "password", password_problem(pw->value, pw->len, email, username));
 	}
-	if (json_object_size(errors))
+	if (tv_len(errors))
 		return signup_form(app, req, resp, 422, errors, strength);
 
 	char hash[PASSWORD_HASH_MAX];
-	if (password_hash(hash, pw->value, pw->len) != 0) {
-		json_decref(errors);
+	if (password_hash(hash, pw->value, pw->len) != 0)
 		return 503;
-	}
 	const char *p[3] = {email, username, hash};
 	PGresult *r = db_exec(app->db, req->arena, DB_USER_CREATE, 3, p);
 	sodium_memzero(hash, sizeof hash);
-	if (r == NULL) {
-		json_decref(errors);
+	if (r == NULL)
 		return db_status(app);
-	}
 	if (PQntuples(r) == 0) {
 		PGresult *t = db_exec(app->db, req->arena, DB_USER_USERNAME_TAKEN, 1, &username);
-		if (t == NULL) {
-			json_decref(errors);
+		if (t == NULL)
 			return db_status(app);
-		}
 		if (PQgetvalue(t, 0, 0)[0] == 't') {
 			set_error(errors, "username", "That username is taken. Choose another one.");
 			return signup_form(app, req, resp, 422, errors, strength);
 		}
 		/* The e-mail address has an account: answer exactly as for a new one (see the top). */
 	}
-	json_decref(errors);
 	struct buf b = BUF_IN(req->arena);
 	buf_puts(&b, "/login?created=1&next=");
 	for (const unsigned char *c = (const unsigned char *)local_next(req, SIGNUP_NEXT); *c; c++)
@@ -189,8 +199,12 @@ static int
 login_form(struct app *app, struct request *req, struct response *resp, int status,
     const char *next, const char *email, const char *error, int created)
 {
-	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s?, s:b}", "csrf", csrf_token(app, req, resp),
-	    "next", next, "email", email, "error", error, "created", created);
+	struct tval *ctx = tv_obj(req->arena);
+	tv_set_str(ctx, "csrf", csrf_token(app, req, resp));
+	tv_set_str(ctx, "next", next);
+	tv_set_str(ctx, "email", email);
+	tv_set_str(ctx, "error", error);   /* NULL (no error): null */
+	tv_set_bool(ctx, "created", created);
 	return render(app, req, resp, status, "login", ctx);
 }
 
@@ -269,31 +283,42 @@ page_logout(struct app *app, struct request *req, struct response *resp)
 
 /*
  * The account page for the signed-in member m, with saved (which form just
- * succeeded, or NULL) and form errors (stolen; NULL for none).
+ * succeeded, or NULL) and form errors (in the request's arena; NULL for none).
  */
 static int
 account_page(struct app *app, struct request *req, struct response *resp, int status,
-    const char *saved, json_t *errors)
+    const char *saved, struct tval *errors)
 {
+	struct arena *a = req->arena;
 	const struct member *m = sess_member(req);
-	json_t *qualities = json_array();
+	struct tval *qualities = tv_list(a);
 	static const char *const q[] = {ACCOUNT_QUALITIES};
-	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
-		json_array_append_new(qualities, json_pack("{s:s, s:b}", "value", q[i],
-		    "selected", strcmp(q[i], m->preferred_quality) == 0));
-	json_t *ctx = json_pack("{s:s, s:{s:s, s:s, s:b, s:b, s:b, s:b}, s:o, s:o, s:b, s:s?}",
-	    "csrf", m->csrf,
-	    "account", "username", m->username, "email", m->email, "age_verified", m->age_verified,
-	    "autoplay", m->autoplay, "history_paused", m->history_paused, "entitled", m->entitled,
-	    "qualities", qualities, "errors", errors ? errors : json_object(),
-	    "has_errors", errors && json_object_size(errors), "saved", saved);
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+		struct tval *o = tv_obj(a);
+		tv_set_str(o, "value", q[i]);
+		tv_set_bool(o, "selected", strcmp(q[i], m->preferred_quality) == 0);
+		tv_push(qualities, o);
+	}
+	/* The member's strings live in the request's arena (session.h). */
+	struct tval *account = tv_obj(a);
+	tv_set_str(account, "username", m->username);
+	tv_set_str(account, "email", m->email);
+	tv_set_bool(account, "age_verified", m->age_verified);
+	tv_set_bool(account, "autoplay", m->autoplay);
+	tv_set_bool(account, "history_paused", m->history_paused);
+	tv_set_bool(account, "entitled", m->entitled);
+	struct tval *ctx = tv_obj(a);
+	tv_set_str(ctx, "csrf", m->csrf);
+	tv_set(ctx, "account", account);
+	tv_set(ctx, "qualities", qualities);
+	tv_set(ctx, "errors", errors ? errors : tv_obj(a));
+	tv_set_bool(ctx, "has_errors", errors && tv_len(errors));
+	tv_set_str(ctx, "saved", saved);   /* NULL (nothing saved): null */
 	int st = history_continue(app, req, ctx);
 	if (st == 0)
 		st = subscription_account_ctx(app, req, ctx);
-	if (st) {
-		json_decref(ctx);
+	if (st)
 		return st;
-	}
 	return render(app, req, resp, status, "account", ctx);
 }
 
@@ -321,8 +346,8 @@ page_account_prefs(struct app *app, struct request *req, struct response *resp)
 	static const char *const q[] = {ACCOUNT_QUALITIES};
 	long long qi = req_num(req, PREFS_QUALITY, -1);
 	if (qi < 0) {
-		json_t *e = json_pack("{s:s}", "preferences", "Choose one of the qualities offered.");
-		return account_page(app, req, resp, 422, NULL, e);
+		return account_page(app, req, resp, 422, NULL,
+		    one_error(req, "preferences", "Choose one of the qualities offered."));
 	}
 	/* Checkboxes: an unticked box sends nothing. */
 	const char *p[4] = {m->user_id, q[qi],
@@ -340,7 +365,7 @@ page_account_prefs(struct app *app, struct request *req, struct response *resp)
  */
 static int
 reauth(struct app *app, struct request *req, struct response *resp, size_t i, const char *key,
-    json_t **errors)
+    struct tval **errors)
 {
 	const struct member *m = sess_member(req);
 	const struct field *pw = req_field(req, i);
@@ -359,7 +384,7 @@ reauth(struct app *app, struct request *req, struct response *resp, size_t i, co
 		return 0;
 	if ((st = throttle_count(app, req, THROTTLE_LOGIN, m->email)))
 		return st;
-	*errors = json_pack("{s:s}", key, "Your current password is wrong.");
+	*errors = one_error(req, key, "Your current password is wrong.");
 	return 422;
 }
 
@@ -370,7 +395,7 @@ page_account_password(struct app *app, struct request *req, struct response *res
 	if (st)
 		return st;
 	const struct member *m = sess_member(req);
-	json_t *errors = NULL;
+	struct tval *errors = NULL;
 	st = reauth(app, req, resp, PASSWORD_CURRENT, "password", &errors);
 	if (st == 429)
 		return 0;
@@ -383,7 +408,7 @@ page_account_password(struct app *app, struct request *req, struct response *res
 	    password_problem(nw->value, nw->len, m->email, m->username) :
 	    field_error(req, PASSWORD_NEW, "new password");
 	if (problem)
-		return account_page(app, req, resp, 422, NULL, json_pack("{s:s}", "new_password", problem));
+		return account_page(app, req, resp, 422, NULL, one_error(req, "new_password", problem));
 
 	char hash[PASSWORD_HASH_MAX];
 	if (password_hash(hash, nw->value, nw->len) != 0)
@@ -407,9 +432,9 @@ page_account_delete(struct app *app, struct request *req, struct response *resp)
 		return st;
 	const struct member *m = sess_member(req);
 	if (req_num(req, DELETE_CONFIRM, 0) != 1)
-		return account_page(app, req, resp, 422, NULL, json_pack("{s:s}", "delete",
+		return account_page(app, req, resp, 422, NULL, one_error(req, "delete",
 		    "Tick the box to confirm that you want to delete your account."));
-	json_t *errors = NULL;
+	struct tval *errors = NULL;
 	st = reauth(app, req, resp, DELETE_PASSWORD, "delete", &errors);
 	if (st == 429)
 		return 0;

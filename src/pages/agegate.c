@@ -117,9 +117,11 @@ local_next(const struct request *req, size_t i)
 int
 page_agegate(struct app *app, struct request *req, struct response *resp)
 {
-	json_t *ctx = json_pack("{s:s, s:s, s:s, s:b}", "next", local_next(req, AGEGATE_NEXT),
-	    "csrf", csrf_token(app, req, resp), "leave_url", AGE_LEAVE_URL,
-	    "verify_required", juris_rule(app, req) == JURIS_VERIFY);
+	struct tval *ctx = tv_obj(req->arena);
+	tv_set_str(ctx, "next", local_next(req, AGEGATE_NEXT));
+	tv_set_str(ctx, "csrf", csrf_token(app, req, resp));
+	tv_set_str(ctx, "leave_url", AGE_LEAVE_URL);
+	tv_set_bool(ctx, "verify_required", juris_rule(app, req) == JURIS_VERIFY);
 	resp_cache(resp, RESP_CACHE_PRIVATE, 0);
 	return resp_render(app, req, resp, "age-gate", ctx) ? 500 : 0;
 }

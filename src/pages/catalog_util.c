@@ -354,26 +354,12 @@ cat_page_count(long long total)
 
 /* ---------------------------------------------------------------- rows */
 
-json_t *
-cat_join(const char *prefix, const char *s)
-{
-	size_t pl = strlen(prefix), sl = strlen(s);
-	char small[256];
-	char *b = pl + sl <= sizeof small ? small : xmalloc(pl + sl);
-	memcpy(b, prefix, pl);
-	memcpy(b + pl, s, sl);
-	json_t *j = json_stringn_nocheck(b, pl + sl);
-	if (b != small)
-		free(b);
-	return j;
-}
-
-json_t *
-cat_col_str(const PGresult *r, int row, int col)
+struct tval *
+cat_col_str(struct arena *a, const PGresult *r, int row, int col)
 {
 	if (PQgetisnull(r, row, col))
-		return json_null();
-	return json_stringn_nocheck(PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+		return tv_null();
+	return tv_strn(a, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
 }
 
 long long
@@ -384,10 +370,10 @@ cat_col_ll(const PGresult *r, int row, int col)
 	return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
-json_t *
-cat_col_int(const PGresult *r, int row, int col)
+struct tval *
+cat_col_int(struct arena *a, const PGresult *r, int row, int col)
 {
-	return json_integer(cat_col_ll(r, row, col));
+	return tv_int(a, cat_col_ll(r, row, col));
 }
 
 int
@@ -396,47 +382,34 @@ cat_col_bool(const PGresult *r, int row, int col)
 	return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
 }
 
-json_t *
-cat_card(const PGresult *r, int row, int c)
+struct tval *
+cat_card(struct arena *a, const PGresult *r, int row, int c)
 {
 	if (PQgetisnull(r, row, c))
 		return NULL;
-	/* At most 8 keys: a ninth would make jansson grow the object's table (24 times a page). */
-#define SET(key, v) json_object_setn_new_nocheck(o, key, sizeof key - 1, v)
-	json_t *o = json_object();
-	SET("href", cat_join("/videos/", PQgetvalue(r, row, c)));
-	SET("title", cat_col_str(r, row, c + 1));
+	struct tval *o = tv_obj(a);
+	tv_set(o, "href", tv_concat(a, "/videos/", PQgetvalue(r, row, c)));
+	tv_set(o, "title", cat_col_str(a, r, row, c + 1));
 	const char *thumb = PQgetvalue(r, row, c + 2);
 	size_t thumb_len = (size_t)PQgetlength(r, row, c + 2);
 	if (cat_safe_src(thumb, thumb_len))
-		SET("thumb", json_stringn_nocheck(thumb, thumb_len));
-	char d[24];
+		tv_set_strn(o, "thumb", thumb, thumb_len);
 	if (!PQgetisnull(r, row, c + 3)) {
-		cat_duration(d, sizeof d, cat_col_ll(r, row, c + 3));
-		SET("duration", json_string_nocheck(d));
+		char *d = arena_alloc(a, 24);
+		cat_duration(d, 24, cat_col_ll(r, row, c + 3));
+		tv_set_str(o, "duration", d);
 	}
-	SET("release_date", cat_col_str(r, row, c + 4));
-	cat_thousands(d, sizeof d, cat_col_ll(r, row, c + 5));
-	SET("views", json_string_nocheck(d));
+	tv_set(o, "release_date", cat_col_str(a, r, row, c + 4));
+	char *views = arena_alloc(a, 32);
+	cat_thousands(views, 32, cat_col_ll(r, row, c + 5));
+	tv_set_str(o, "views", views);
 	if (!PQgetisnull(r, row, c + 6))
-		SET("rating", cat_col_str(r, row, c + 6));
+		tv_set(o, "rating", cat_col_str(a, r, row, c + 6));
 	if (cat_col_bool(r, row, c + 7))
-		SET("quality", json_stringn_nocheck("4K", 2));
+		tv_set_strn(o, "quality", "4K", 2);
 	else if (cat_col_bool(r, row, c + 8))
-		SET("quality", json_stringn_nocheck("HD", 2));
-#undef SET
+		tv_set_strn(o, "quality", "HD", 2);
 	return o;
-}
-
-void
-cat_set_list(json_t *obj, const char *key, json_t *list)
-{
-	if (json_array_size(list) > 0) {
-		char flag[64];
-		snprintf(flag, sizeof flag, "has_%s", key);
-		json_object_set_new_nocheck(obj, flag, json_true());
-	}
-	json_object_set_new_nocheck(obj, key, list);
 }
 
 /* ---------------------------------------------------------------- pages */
@@ -490,13 +463,14 @@ ld_pair(struct buf *b, int first, const char *key, const char *value)
  * same object (keys in this order, the same escapes; tests/unit checks it).
  */
 void
-cat_page_ld(json_t *ctx, const struct app *app, struct arena *a, const char *type,
-    const char *name, const char *path, const json_t *items)
+cat_page_ld(struct tval *ctx, const struct app *app, struct arena *a, const char *type,
+    const char *name, const char *path, const struct tval *items)
 {
-	if (json_object_get(ctx, "jsonld"))
+	if (tv_get(ctx, "jsonld"))
 		return;
 	const char *site = app->cfg && app->cfg->site_name ? app->cfg->site_name : "Marquee";
 	const char *home = cat_abs_url(app, a, "/");
+	const char *base = app->cfg && app->cfg->base_url ? app->cfg->base_url : "";
 	struct buf b = BUF_IN(a);
 	buf_putc(&b, '{');
 	ld_pair(&b, 1, "@context", "https://schema.org");
@@ -515,13 +489,13 @@ cat_page_ld(json_t *ctx, const struct app *app, struct arena *a, const char *typ
 		ld_pair(&b, 0, "url", home);
 	}
 	buf_putc(&b, '}');
-	size_t n = items ? json_array_size(items) : 0;
+	size_t n = tv_len(items);
 	if (n) {
-		const char **hrefs = arena_alloc(a, n * sizeof *hrefs);
+		const struct tval **hrefs = arena_alloc(a, n * sizeof *hrefs);
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++) {
-			const char *href = json_string_value(json_object_get(json_array_get(items, i), "href"));
-			if (href != NULL)
+			const struct tval *href = tv_get(tv_at(items, i), "href");
+			if (href != NULL && href->type == TV_STR)
 				hrefs[k++] = href;
 		}
 		buf_puts(&b, ",\"mainEntity\":{\"@type\":\"ItemList\",\"numberOfItems\":");
@@ -532,31 +506,35 @@ cat_page_ld(json_t *ctx, const struct app *app, struct arena *a, const char *typ
 				buf_putc(&b, ',');
 			buf_puts(&b, "{\"@type\":\"ListItem\",\"position\":");
 			buf_put_i64(&b, (long long)i + 1);
-			buf_puts(&b, ",\"url\":");
-			const char *url = cat_abs_url(app, a, hrefs[i]);
-			json_put_string(&b, url, strlen(url));
+			buf_puts(&b, ",\"url\":\"");
+			json_put_chars(&b, base, strlen(base));
+			json_put_chars(&b, hrefs[i]->u.s, hrefs[i]->n);
+			buf_putc(&b, '"');
 			buf_putc(&b, '}');
 		}
 		buf_puts(&b, "]}");
 	}
 	buf_putc(&b, '}');
-	json_object_set_new_nocheck(ctx, "jsonld", json_stringn_nocheck(b.data, b.len));
+	tv_set_strn(ctx, "jsonld", b.data, b.len);
 }
 
 /* Longest meta description: search engines show about 160 characters. */
 #define META_DESCRIPTION_MAX 300
 
 void
-cat_page_meta(json_t *ctx, const struct app *app, struct arena *a, const char *title,
+cat_page_meta(struct tval *ctx, const struct app *app, struct arena *a, const char *title,
     const char *description, const char *path, const char *og_type, const char *image)
 {
 	const char *url = cat_abs_url(app, a, path);
-	json_object_set_new_nocheck(ctx, "title", json_string_nocheck(title));
-	json_object_set_new_nocheck(ctx, "description",
-	    json_string_nocheck(cat_truncate(a, description ? description : title, META_DESCRIPTION_MAX)));
-	json_object_set_new_nocheck(ctx, "canonical_url", json_string_nocheck(url));
-	json_t *og = json_pack("{s:s, s:s, s:s}", "title", title, "type", og_type, "url", url);
+	tv_set_str(ctx, "title", title);
+	tv_set_str(ctx, "description", cat_truncate(a, description ? description : title,
+	    META_DESCRIPTION_MAX));
+	tv_set_str(ctx, "canonical_url", url);
+	struct tval *og = tv_obj(a);
+	tv_set_str(og, "title", title);
+	tv_set_str(og, "type", og_type);
+	tv_set_str(og, "url", url);
 	if (image && cat_safe_src(image, strlen(image)))
-		json_object_set_new_nocheck(og, "image", json_string_nocheck(image[0] == '/' ? cat_abs_url(app, a, image) : image));
-	json_object_set_new_nocheck(ctx, "og", og);
+		tv_set_str(og, "image", image[0] == '/' ? cat_abs_url(app, a, image) : image);
+	tv_set(ctx, "og", og);
 }

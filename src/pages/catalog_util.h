@@ -7,21 +7,22 @@
  *    tests/unit/test_catalog_util.c): colours and WCAG contrast, URL
  *    safety, JSON-LD escaping, PostgreSQL text[] parsing, durations and
  *    numbers for display; (numbered pagination is pages/pager.h);
- *  - row-to-JSON builders for the page contexts, which read a PGresult the
- *    way the statements in db_stmts.c lay their columns out (the "card"
- *    block), so every grid of videos renders through one partial
- *    (templates/video-card.mustache) from one builder.
+ *  - row-to-value builders for the page contexts (template values,
+ *    tval.h), which read a PGresult the way the statements in db_stmts.c
+ *    lay their columns out (the "card" block), so every grid of videos
+ *    renders through one partial (templates/video-card.mustache) from one
+ *    builder.
  *
- * Nothing here runs SQL or renders templates.  Strings returned live in
- * the arena passed in; json_t values are new references owned by the caller.
+ * Nothing here runs SQL or renders templates.  Strings and values returned
+ * live in the arena passed in; values borrow the PGresult's strings, which
+ * db_exec keeps until the request's arena is reset (db.h).
  *
- * The page contexts (here and in every page) are built with jansson's
- * _nocheck calls: every string is UTF-8 already, and checking it again
- * byte by byte was a tenth of a worker's time on the collection page.  They
- * come from PostgreSQL (a UTF-8 database, which has checked them; db.c
- * refuses any other encoding), from request values (decode.h refuses bytes
- * that are not UTF-8), or from our own text.  Nothing else may go in: a
- * raw header value, say, must pass valid_utf8() first.
+ * Every string in a page context must be UTF-8 already: template values
+ * are not checked.  They come from PostgreSQL (a UTF-8 database, which has
+ * checked them; db.c refuses any other encoding), from request values
+ * (decode.h refuses bytes that are not UTF-8), or from our own text.
+ * Nothing else may go in: a raw header value, say, must pass valid_utf8()
+ * first.
  */
 #ifndef MARQUEE_CATALOG_UTIL_H
 #define MARQUEE_CATALOG_UTIL_H
@@ -30,6 +31,8 @@
 
 #include <jansson.h>
 #include <libpq-fe.h>
+
+#include "tval.h"
 
 struct app;
 struct arena;
@@ -130,13 +133,10 @@ long long cat_page_count(long long total);
 
 /* ---------------------------------------------------------------- rows */
 
-/* A row's column as a JSON string, or JSON null when SQL NULL. */
-json_t *cat_col_str(const PGresult *r, int row, int col);
-
-/* prefix followed by s as a JSON string (both UTF-8, see above; no format string parsed). */
-json_t *cat_join(const char *prefix, const char *s);
-/* A row's column as a JSON integer (0 when NULL or not a number). */
-json_t *cat_col_int(const PGresult *r, int row, int col);
+/* A row's column as a string value (borrowed from r), or null when SQL NULL. */
+struct tval *cat_col_str(struct arena *a, const PGresult *r, int row, int col);
+/* A row's column as an integer value (0 when NULL or not a number). */
+struct tval *cat_col_int(struct arena *a, const PGresult *r, int row, int col);
 /* A boolean column: 1 for 't', else 0. */
 int cat_col_bool(const PGresult *r, int row, int col);
 /* A numeric column as long long (0 when NULL). */
@@ -157,7 +157,7 @@ long long cat_col_ll(const PGresult *r, int row, int col);
  * ("4K", "HD" or absent).  NULL when the slug column is NULL (e.g. a LEFT
  * JOIN that found nothing).
  */
-json_t *cat_card(const PGresult *r, int row, int col);
+struct tval *cat_card(struct arena *a, const PGresult *r, int row, int col);
 
 /*
  * s cut to at most max bytes at a UTF-8 character boundary, with "…" added
@@ -165,14 +165,6 @@ json_t *cat_card(const PGresult *r, int row, int col);
  * arena; s itself when it fits.
  */
 const char *cat_truncate(struct arena *a, const char *s, size_t max);
-
-/*
- * obj[key] = list (reference stolen), and obj["has_" key] = true when the
- * list is not empty: templates wrap a list in a heading and a <ul> only
- * when it has items ({{#has_videos}}<ul>{{#videos}}...{{/videos}}</ul>{{/has_videos}}),
- * since our mustache engine, like the spec, cannot index into an array.
- */
-void cat_set_list(json_t *obj, const char *key, json_t *list);
 
 /* ---------------------------------------------------------------- pages */
 
@@ -184,7 +176,7 @@ void cat_set_list(json_t *obj, const char *key, json_t *list);
  * or any URL from the database: it is used only if cat_safe_src accepts it
  * (a local path becomes absolute).
  */
-void cat_page_meta(json_t *ctx, const struct app *app, struct arena *a, const char *title,
+void cat_page_meta(struct tval *ctx, const struct app *app, struct arena *a, const char *title,
     const char *description, const char *path, const char *og_type, const char *image);
 
 /*
@@ -192,14 +184,14 @@ void cat_page_meta(json_t *ctx, const struct app *app, struct arena *a, const ch
  * video or performer (home, collections, performers, search, legal pages):
  * a schema.org `type` ("WebSite", "CollectionPage", "SearchResultsPage",
  * "WebPage") named `name` at `path`, part of the site; the cards in `items`
- * (borrowed; each with "href", may be NULL) become its ItemList in order.
+ * (a list of cards, each with "href"; may be NULL) become its ItemList in order.
  * "WebSite" also gets the search box (SearchAction).  Sets ctx "jsonld"
  * unless the handler set one already.
  */
-void cat_page_ld(json_t *ctx, const struct app *app, struct arena *a, const char *type,
-    const char *name, const char *path, const json_t *items);
+void cat_page_ld(struct tval *ctx, const struct app *app, struct arena *a, const char *type,
+    const char *name, const char *path, const struct tval *items);
 
-/* Absolute URL for a local path: the configured base_url (trailing '/' trimmed) + path. */
+/* Absolute URL for a local path: the configured base_url (config.h: no trailing '/') + path. */
 char *cat_abs_url(const struct app *app, struct arena *a, const char *path);
 
 /*

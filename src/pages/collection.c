@@ -93,31 +93,31 @@ state_url(struct arena *a, const char *slug, long long sort, const char *quality
 }
 
 /* One sort or quality link: {label, href, current}. */
-static json_t *
-control(const char *label, const char *href, int current)
+static void
+add_control(struct tval *list, const char *label, const char *href, int current)
 {
-	json_t *o = json_object();
-	json_object_set_new_nocheck(o, "label", json_string_nocheck(label));
-	json_object_set_new_nocheck(o, "href", json_string_nocheck(href));
-	json_object_set_new_nocheck(o, "current", json_boolean(current));
-	return o;
+	struct tval *o = tv_obj(list->arena);
+	tv_set_str(o, "label", label);
+	tv_set_str(o, "href", href);
+	tv_set_bool(o, "current", current);
+	tv_push(list, o);
 }
 
 /* The sort links and the quality links: each keeps the other choice and goes back to page 1. */
 static void
-add_controls(json_t *ctx, struct arena *a, const char *slug, long long sort, const char *quality)
+add_controls(struct tval *ctx, struct arena *a, const char *slug, long long sort, const char *quality)
 {
-	json_t *sorts = json_array();
+	struct tval *sorts = tv_list(a);
 	for (long long i = 0; i < COLL_SORT__MAX; i++)
-		json_array_append_new(sorts, control(sort_labels[i], state_url(a, slug, i, quality), i == sort));
-	json_object_set_new_nocheck(ctx, "sorts", sorts);
+		add_control(sorts, sort_labels[i], state_url(a, slug, i, quality), i == sort);
+	tv_set(ctx, "sorts", sorts);
 
-	json_t *qs = json_array();
-	json_array_append_new(qs, control("Any quality", state_url(a, slug, sort, NULL), quality == NULL));
+	struct tval *qs = tv_list(a);
+	add_control(qs, "Any quality", state_url(a, slug, sort, NULL), quality == NULL);
 	for (size_t i = 0; i < NQUALITY; i++)
-		json_array_append_new(qs, control(quality_labels[i], state_url(a, slug, sort, qualities[i]),
-		    quality && strcmp(quality, qualities[i]) == 0));
-	json_object_set_new_nocheck(ctx, "qualities", qs);
+		add_control(qs, quality_labels[i], state_url(a, slug, sort, qualities[i]),
+		    quality && strcmp(quality, qualities[i]) == 0);
+	tv_set(ctx, "qualities", qs);
 }
 
 int
@@ -155,39 +155,39 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 	const char *banner = PQgetvalue(r, 0, 6);
 	const char *thumb = PQgetvalue(r, 0, 5);
 
-	json_t *coll = json_object();
-	json_object_set_new_nocheck(coll, "slug", json_string_nocheck(slug));
-	json_object_set_new_nocheck(coll, "name", cat_col_str(r, 0, 1));
-	json_object_set_new_nocheck(coll, "description", cat_col_str(r, 0, 2));
-	json_object_set_new_nocheck(coll, "theme_class", cat_join("theme-", slug));
-	if (cat_safe_src(banner, strlen(banner)))
-		json_object_set_new_nocheck(coll, "banner", json_string_nocheck(banner));
-	char count[32];
-	cat_thousands(count, sizeof count, total);
-	json_object_set_new_nocheck(coll, "count", json_string_nocheck(count));
-	json_object_set_new_nocheck(coll, "count_one", json_boolean(total == 1));
+	struct tval *coll = tv_obj(a);
+	tv_set_str(coll, "slug", slug);
+	tv_set(coll, "name", cat_col_str(a, r, 0, 1));
+	tv_set(coll, "description", cat_col_str(a, r, 0, 2));
+	tv_set(coll, "theme_class", tv_concat(a, "theme-", slug));
+	int banner_ok = cat_safe_src(banner, strlen(banner));
+	if (banner_ok)
+		tv_set_str(coll, "banner", banner);
+	char *count = arena_alloc(a, 32);
+	cat_thousands(count, 32, total);
+	tv_set_str(coll, "count", count);
+	tv_set_bool(coll, "count_one", total == 1);
 
-	json_t *videos = json_array();
+	struct tval *videos = tv_list(a);
 	for (int i = 0; i < n; i++) {
-		json_t *card = cat_card(r, i, 8);
+		struct tval *card = cat_card(a, r, i, 8);
 		if (card)
-			json_array_append_new(videos, card);
+			tv_push(videos, card);
 	}
 
 	const char *base = state_url(a, slug, sort, quality);
 	const char *prefix = arena_printf(a, "%s%cpage=", base, strchr(base, '?') ? '&' : '?');
 	const char *path = page > 1 ? arena_printf(a, "%s%lld", prefix, page) : base;
-	json_t *ctx = json_object();
-	json_object_set_new_nocheck(ctx, "collection", coll);
+	struct tval *ctx = tv_obj(a);
+	tv_set(ctx, "collection", coll);
 	const char *title = page > 1 ? arena_printf(a, "%s, page %lld", name, page) : name;
 	cat_page_ld(ctx, app, a, "CollectionPage", title, path, videos);
-	cat_set_list(ctx, "videos", videos);
-	json_object_set_new_nocheck(ctx, "filtered", json_boolean(quality != NULL));
+	tv_set_list(ctx, "videos", videos);
+	tv_set_bool(ctx, "filtered", quality != NULL);
 	add_controls(ctx, a, slug, sort, quality);
-	json_object_set_new_nocheck(ctx, "pager", pager_json(base, prefix, (long)page, (long)pages));
+	tv_set(ctx, "pager", pager_values(a, base, prefix, (long)page, (long)pages));
 
-	cat_page_meta(ctx, app, a, title, description, path, "website",
-	    cat_safe_src(banner, strlen(banner)) ? banner : thumb);
+	cat_page_meta(ctx, app, a, title, description, path, "website", banner_ok ? banner : thumb);
 
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	return resp_render(app, req, resp, "collection", ctx) == 0 ? 0 : 500;

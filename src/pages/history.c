@@ -32,24 +32,24 @@ enum { HP_ID = CAT_CARD_COLS, HP_WATCHED, HP_PCT, HP_COMPLETED, HP_TOTAL };
 #define HISTORY_PER_PAGE 24
 
 /* A completed_percentage column ("45.50", or NULL) as a whole percentage 0..100. */
-static json_t *
-percent(const PGresult *r, int row, int col)
+static struct tval *
+percent(struct arena *a, const PGresult *r, int row, int col)
 {
 	long p = PQgetisnull(r, row, col) ? 0 : strtol(PQgetvalue(r, row, col), NULL, 10);
-	return json_integer(p < 0 ? 0 : p > 100 ? 100 : p);
+	return tv_int(a, p < 0 ? 0 : p > 100 ? 100 : p);
 }
 
-json_t *
-history_card(const PGresult *r, int row, int card_col, int percent_col)
+struct tval *
+history_card(struct arena *a, const PGresult *r, int row, int card_col, int percent_col)
 {
-	json_t *card = cat_card(r, row, card_col);
+	struct tval *card = cat_card(a, r, row, card_col);
 	if (card)
-		json_object_set_new_nocheck(card, "percent", percent(r, row, percent_col));
+		tv_set(card, "percent", percent(a, r, row, percent_col));
 	return card;
 }
 
 int
-history_continue(struct app *app, struct request *req, json_t *ctx)
+history_continue(struct app *app, struct request *req, struct tval *ctx)
 {
 	const struct member *m = sess_member(req);
 	if (m == NULL)
@@ -57,13 +57,13 @@ history_continue(struct app *app, struct request *req, json_t *ctx)
 	PGresult *r = db_exec(app->db, req->arena, DB_CONTINUE, 1, &m->user_id);
 	if (r == NULL)
 		return cat_db_error(app);
-	json_t *list = json_array();
+	struct tval *list = tv_list(req->arena);
 	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *card = history_card(r, i, 0, CAT_CARD_COLS);
+		struct tval *card = history_card(req->arena, r, i, 0, CAT_CARD_COLS);
 		if (card)
-			json_array_append_new(list, card);
+			tv_push(list, card);
 	}
-	cat_set_list(ctx, "continue_watching", list);
+	tv_set_list(ctx, "continue_watching", list);
 	return 0;
 }
 
@@ -84,31 +84,33 @@ page_history(struct app *app, struct request *req, struct response *resp)
 	if (n == 0 && page > 1)
 		return 404;
 
-	json_t *entries = json_array();
+	struct arena *a = req->arena;
+	struct tval *entries = tv_list(a);
 	for (int i = 0; i < n; i++) {
-		json_t *card = cat_card(r, i, 0);
+		struct tval *card = cat_card(a, r, i, 0);
 		if (card == NULL)
 			continue;
-		json_object_set_new_nocheck(card, "video_id", cat_col_str(r, i, HP_ID));
-		json_object_set_new_nocheck(card, "watched_at", cat_col_str(r, i, HP_WATCHED));
-		json_object_set_new_nocheck(card, "watched_date", json_stringn_nocheck(PQgetvalue(r, i, HP_WATCHED),
-		    PQgetlength(r, i, HP_WATCHED) >= 10 ? 10 : 0));
-		json_object_set_new_nocheck(card, "percent", percent(r, i, HP_PCT));
-		json_object_set_new_nocheck(card, "completed", json_boolean(cat_col_bool(r, i, HP_COMPLETED)));
-		json_array_append_new(entries, card);
+		tv_set(card, "video_id", cat_col_str(a, r, i, HP_ID));
+		tv_set(card, "watched_at", cat_col_str(a, r, i, HP_WATCHED));
+		/* The date part of watched_at, borrowed from r (tval strings carry their length). */
+		tv_set_strn(card, "watched_date", PQgetvalue(r, i, HP_WATCHED),
+		    PQgetlength(r, i, HP_WATCHED) >= 10 ? 10 : 0);
+		tv_set(card, "percent", percent(a, r, i, HP_PCT));
+		tv_set_bool(card, "completed", cat_col_bool(r, i, HP_COMPLETED));
+		tv_push(entries, card);
 	}
 	long long total = n ? cat_col_ll(r, 0, HP_TOTAL) : 0;
 	long npages = (long)((total + HISTORY_PER_PAGE - 1) / HISTORY_PER_PAGE);
 
-	json_t *ctx = json_object();
-	cat_set_list(ctx, "entries", entries);
-	json_object_set_new_nocheck(ctx, "total", json_integer(total));
-	json_object_set_new_nocheck(ctx, "total_one", json_boolean(total == 1));
-	json_object_set_new_nocheck(ctx, "history_paused", json_boolean(m->history_paused));
-	json_object_set_new_nocheck(ctx, "csrf", json_string_nocheck(csrf_token(app, req, resp)));
+	struct tval *ctx = tv_obj(a);
+	tv_set_list(ctx, "entries", entries);
+	tv_set_int(ctx, "total", total);
+	tv_set_bool(ctx, "total_one", total == 1);
+	tv_set_bool(ctx, "history_paused", m->history_paused);
+	tv_set_str(ctx, "csrf", csrf_token(app, req, resp));
 	if (npages > 1)
-		json_object_set_new_nocheck(ctx, "pager",
-		    pager_json("/account/history", "/account/history?page=", page, npages));
+		tv_set(ctx, "pager",
+		    pager_values(a, "/account/history", "/account/history?page=", page, npages));
 	resp_cache(resp, RESP_CACHE_PRIVATE, 0);
 	return resp_render(app, req, resp, "history", ctx) == 0 ? 0 : 500;
 }

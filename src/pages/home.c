@@ -25,27 +25,28 @@
 /* Columns of DB_HOME (db_stmts.c). */
 enum { H_KIND, H_ORD, H_SLUG, H_NAME, H_DESC, H_PRIMARY, H_ACCENT, H_THUMB, H_BANNER, H_COUNT, H_CARD };
 
-static json_t *
-collection_tile(const PGresult *r, int i)
+static struct tval *
+collection_tile(struct arena *a, const PGresult *r, int i)
 {
 	const char *slug = PQgetvalue(r, i, H_SLUG);
-	json_t *c = json_object();
-	json_object_set_new_nocheck(c, "slug", cat_col_str(r, i, H_SLUG));
-	json_object_set_new_nocheck(c, "href", cat_join("/collections/", slug));
-	json_object_set_new_nocheck(c, "name", cat_col_str(r, i, H_NAME));
-	json_object_set_new_nocheck(c, "description", cat_col_str(r, i, H_DESC));
-	json_object_set_new_nocheck(c, "theme_class", cat_join("theme-", slug));
+	struct tval *c = tv_obj(a);
+	tv_set(c, "slug", cat_col_str(a, r, i, H_SLUG));
+	tv_set(c, "href", tv_concat(a, "/collections/", slug));
+	tv_set(c, "name", cat_col_str(a, r, i, H_NAME));
+	tv_set(c, "description", cat_col_str(a, r, i, H_DESC));
+	tv_set(c, "theme_class", tv_concat(a, "theme-", slug));
 	const char *thumb = PQgetvalue(r, i, H_THUMB);
 	if (cat_safe_src(thumb, strlen(thumb)))
-		json_object_set_new_nocheck(c, "thumb", json_string_nocheck(thumb));
-	char count[32];
+		tv_set_str(c, "thumb", thumb);
+	/* Formatted in the arena: the value borrows it (tval.h). */
+	char *count = arena_alloc(a, 32);
 	long long n = cat_col_ll(r, i, H_COUNT);
-	cat_thousands(count, sizeof count, n);
-	json_object_set_new_nocheck(c, "count", json_string_nocheck(count));
-	json_object_set_new_nocheck(c, "count_one", json_boolean(n == 1));
-	json_t *featured = cat_card(r, i, H_CARD);
+	cat_thousands(count, 32, n);
+	tv_set_str(c, "count", count);
+	tv_set_bool(c, "count_one", n == 1);
+	struct tval *featured = cat_card(a, r, i, H_CARD);
 	if (featured)
-		json_object_set_new_nocheck(c, "featured", featured);
+		tv_set(c, "featured", featured);
 	return c;
 }
 
@@ -58,41 +59,40 @@ page_home(struct app *app, struct request *req, struct response *resp)
 	if (r == NULL)
 		return cat_db_error(app);
 
+	struct arena *a = req->arena;
 	/* 0 collections, 1 newest, 2 most viewed, 3 continue watching. */
-	json_t *rows[4] = {json_array(), json_array(), json_array(), json_array()};
+	struct tval *rows[4] = {tv_list(a), tv_list(a), tv_list(a), tv_list(a)};
 	const char *first_thumb = NULL;    /* og:image: the first collection's picture */
 	for (int i = 0; i < PQntuples(r); i++) {
 		long long kind = cat_col_ll(r, i, H_KIND);
 		if (kind == 0) {
 			if (first_thumb == NULL && !PQgetisnull(r, i, H_THUMB))
 				first_thumb = PQgetvalue(r, i, H_THUMB);
-			json_array_append_new(rows[0], collection_tile(r, i));
+			tv_push(rows[0], collection_tile(a, r, i));
 		} else if (kind == 1 || kind == 2) {
-			json_t *card = cat_card(r, i, H_CARD);
+			struct tval *card = cat_card(a, r, i, H_CARD);
 			if (card)
-				json_array_append_new(rows[kind], card);
+				tv_push(rows[kind], card);
 		} else if (kind == 3) {
-			json_t *card = history_card(r, i, H_CARD, H_DESC);
+			struct tval *card = history_card(a, r, i, H_CARD, H_DESC);
 			if (card)
-				json_array_append_new(rows[3], card);
+				tv_push(rows[3], card);
 		}
 	}
 
-	json_t *ctx = json_object();
-	json_object_set_new_nocheck(ctx, "collections", rows[0]);
-	cat_set_list(ctx, "newest", rows[1]);
-	cat_set_list(ctx, "popular", rows[2]);
-	json_object_set_new_nocheck(ctx, "ncollections", json_integer((json_int_t)json_array_size(rows[0])));
+	struct tval *ctx = tv_obj(a);
+	tv_set(ctx, "collections", rows[0]);
+	tv_set_list(ctx, "newest", rows[1]);
+	tv_set_list(ctx, "popular", rows[2]);
+	tv_set_int(ctx, "ncollections", (long long)tv_len(rows[0]));
 	const char *name = app->cfg && app->cfg->site_name ? app->cfg->site_name : "Marquee";
-	cat_page_meta(ctx, app, req->arena, name,
-	    arena_printf(req->arena, "%s: films for adults from independent studios, in %zu collections.",
-	        name, json_array_size(rows[0])),
+	cat_page_meta(ctx, app, a, name,
+	    arena_printf(a, "%s: films for adults from independent studios, in %zu collections.",
+	        name, tv_len(rows[0])),
 	    "/", "website", first_thumb);
-	cat_page_ld(ctx, app, req->arena, "WebSite", name, "/", NULL);
+	cat_page_ld(ctx, app, a, "WebSite", name, "/", NULL);
 	if (m)
-		cat_set_list(ctx, "continue_watching", rows[3]);
-	else
-		json_decref(rows[3]);
+		tv_set_list(ctx, "continue_watching", rows[3]);
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	return resp_render(app, req, resp, "home", ctx) == 0 ? 0 : 500;
 }
@@ -103,15 +103,16 @@ page_collections(struct app *app, struct request *req, struct response *resp)
 	PGresult *r = db_exec(app->db, req->arena, DB_COLLECTIONS, 0, NULL);
 	if (r == NULL)
 		return cat_db_error(app);
-	json_t *tiles = json_array();
+	struct arena *a = req->arena;
+	struct tval *tiles = tv_list(a);
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(tiles, collection_tile(r, i));
-	json_t *ctx = json_object();
-	cat_page_meta(ctx, app, req->arena, "Collections",
+		tv_push(tiles, collection_tile(a, r, i));
+	struct tval *ctx = tv_obj(a);
+	cat_page_meta(ctx, app, a, "Collections",
 	    "Every collection of films on this site, each with its featured video.",
 	    "/collections", "website", PQntuples(r) ? PQgetvalue(r, 0, H_THUMB) : NULL);
-	cat_page_ld(ctx, app, req->arena, "CollectionPage", "Collections", "/collections", tiles);
-	cat_set_list(ctx, "collections", tiles);
+	cat_page_ld(ctx, app, a, "CollectionPage", "Collections", "/collections", tiles);
+	tv_set_list(ctx, "collections", tiles);
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	return resp_render(app, req, resp, "collections", ctx) == 0 ? 0 : 500;
 }

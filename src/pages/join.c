@@ -30,27 +30,42 @@ plan_price(const struct config *cfg, int plan)
 	return plan == JOIN_PLAN_ANNUAL ? cfg->plan_annual_price : cfg->plan_monthly_price;
 }
 
-static json_t *
-plans_json(const struct config *cfg)
+/* Append one plan to the list (strings borrowed: literals and configuration values). */
+static void
+add_plan(struct tval *plans, const char *key, const char *name, const char *price,
+    const char *period, int checked)
 {
-	return json_pack("[{s:s, s:s, s:s, s:s, s:b}, {s:s, s:s, s:s, s:s, s:b}]",
-	    "key", "monthly", "name", "Monthly", "price", cfg->plan_monthly_price,
-	    "period", "month", "checked", 1,
-	    "key", "annual", "name", "Annual", "price", cfg->plan_annual_price,
-	    "period", "year", "checked", 0);
+	struct tval *p = tv_obj(plans->arena);
+	tv_set_str(p, "key", key);
+	tv_set_str(p, "name", name);
+	tv_set_str(p, "price", price);
+	tv_set_str(p, "period", period);
+	tv_set_bool(p, "checked", checked);
+	tv_push(plans, p);
+}
+
+static struct tval *
+plans_values(struct arena *a, const struct config *cfg)
+{
+	struct tval *plans = tv_list(a);
+	add_plan(plans, "monthly", "Monthly", cfg->plan_monthly_price, "month", 1);
+	add_plan(plans, "annual", "Annual", cfg->plan_annual_price, "year", 0);
+	return plans;
 }
 
 int
 page_join(struct app *app, struct request *req, struct response *resp)
 {
 	const struct member *m = sess_member(req);
-	json_t *ctx = json_pack("{s:o, s:s, s:b}", "plans", plans_json(app->cfg),
-	    "currency", app->cfg->currency, "available", app->cfg->processor_url[0] != '\0');
+	struct tval *ctx = tv_obj(req->arena);
+	tv_set(ctx, "plans", plans_values(req->arena, app->cfg));
+	tv_set_str(ctx, "currency", app->cfg->currency);
+	tv_set_bool(ctx, "available", app->cfg->processor_url[0] != '\0');
 
 	if (m != NULL) {
-		json_object_set_new_nocheck(ctx, "signed_in", json_true());
-		json_object_set_new_nocheck(ctx, "entitled", json_boolean(m->entitled));
-		json_object_set_new_nocheck(ctx, "csrf", json_string_nocheck(csrf_token(app, req, resp)));
+		tv_set_bool(ctx, "signed_in", 1);
+		tv_set_bool(ctx, "entitled", m->entitled);
+		tv_set_str(ctx, "csrf", csrf_token(app, req, resp));
 		resp_cache(resp, RESP_CACHE_PRIVATE, 0);
 		/* The form's POST is answered with a redirect to the processor: CSP form-action must allow it. */
 		const char *pu = app->cfg->processor_url, *host = strstr(pu, "://");

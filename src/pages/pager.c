@@ -11,57 +11,66 @@
 /* Page numbers shown either side of the current page. */
 #define PAGER_SPREAD 2
 
-static json_t *
-page_url(const char *first, const char *prefix, long n)
+/* The URL of page n (borrowed first, or prefix + n in the arena). */
+static struct tval *
+page_url(struct arena *a, const char *first, const char *prefix, long n)
 {
 	if (n == 1)
-		return json_string_nocheck(first);
-	struct buf u = BUF_INIT;
+		return tv_str(a, first);
+	struct buf u = BUF_IN(a);
 	buf_puts(&u, prefix);
 	buf_put_i64(&u, n);
-	json_t *s = json_stringn_nocheck(u.data, u.len);
-	buf_free(&u);
-	return s;
+	return tv_strn(a, u.data, u.len);
 }
 
-/* Built without json_pack: parsing its format strings was a tenth of this
- * function's time, and the pager is on every catalog page. */
-static json_t *
-page_item(const char *first, const char *prefix, long n, int current)
+static void
+add_item(struct arena *a, struct tval *items, const char *first, const char *prefix, long n,
+    int current)
 {
-	json_t *o = json_object();
-	json_object_set_new_nocheck(o, "n", json_integer((json_int_t)n));
-	json_object_set_new_nocheck(o, "url", page_url(first, prefix, n));
-	json_object_set_new_nocheck(o, "current", json_boolean(current));
-	return o;
+	struct tval *o = tv_obj(a);
+	tv_set_int(o, "n", n);
+	tv_set(o, "url", page_url(a, first, prefix, n));
+	tv_set_bool(o, "current", current);
+	tv_push(items, o);
 }
 
-json_t *
-pager_json(const char *first, const char *prefix, long page, long npages)
+static void
+add_gap(struct arena *a, struct tval *items)
 {
-	json_t *items = json_array();
-	long last_shown = 0;
-	for (long n = 1; n <= npages; n++) {
-		int near = n >= page - PAGER_SPREAD && n <= page + PAGER_SPREAD;
-		if (n != 1 && n != npages && !near)
-			continue;
-		if (last_shown != 0 && n > last_shown + 1) {
-			json_t *gap = json_object();
-			json_object_set_new_nocheck(gap, "gap", json_true());
-			json_array_append_new(items, gap);
-		}
-		json_array_append_new(items, page_item(first, prefix, n, n == page));
-		last_shown = n;
+	struct tval *gap = tv_obj(a);
+	tv_set_bool(gap, "gap", 1);
+	tv_push(items, gap);
+}
+
+struct tval *
+pager_values(struct arena *a, const char *first, const char *prefix, long page, long npages)
+{
+	struct tval *items = tv_list(a);
+	/* 1, the pages near `page`, npages: only those are visited, so a deep
+	 * page of a big catalog costs no more than the first. */
+	long lo = page - PAGER_SPREAD > 1 ? page - PAGER_SPREAD : 1;
+	long hi = page + PAGER_SPREAD < npages ? page + PAGER_SPREAD : npages;
+	if (lo > 1) {
+		add_item(a, items, first, prefix, 1, page == 1);
+		if (lo > 2)
+			add_gap(a, items);
 	}
-	json_t *p = json_object();
-	json_object_set_new_nocheck(p, "page", json_integer((json_int_t)page));
-	json_object_set_new_nocheck(p, "npages", json_integer((json_int_t)npages));
-	json_object_set_new_nocheck(p, "items", items);
-	json_object_set_new_nocheck(p, "many", json_boolean(npages > 1));
+	for (long n = lo; n <= hi; n++)
+		add_item(a, items, first, prefix, n, n == page);
+	if (hi < npages) {
+		if (hi < npages - 1)
+			add_gap(a, items);
+		add_item(a, items, first, prefix, npages, page == npages);
+	}
+	struct tval *p = tv_obj(a);
+	tv_set_int(p, "page", page);
+	tv_set_int(p, "npages", npages);
+	tv_set(p, "items", items);
+	tv_set_bool(p, "many", npages > 1);
 	if (page > 1)
-		json_object_set_new_nocheck(p, "prev", page_url(first, prefix, page - 1));
+		tv_set(p, "prev", page_url(a, first, prefix, page - 1));
 	if (page < npages)
-		json_object_set_new_nocheck(p, "next", page_url(first, prefix, page + 1));
+		tv_set(p, "next", page_url(a, first, prefix, page + 1));
 	return p;
 }
 

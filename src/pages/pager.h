@@ -1,6 +1,6 @@
 /*
  * pager.h - numbered pagination links for list pages (/performers,
- * /search), as a JSON object for the templates, and the query-string
+ * /search), as template values (tval.h), and the query-string
  * escaping their URLs need.
  *
  * The object: {"page": N, "npages": M, "prev": URL|absent, "next": URL|absent,
@@ -15,18 +15,19 @@
 #ifndef MARQUEE_PAGER_H
 #define MARQUEE_PAGER_H
 
-#include <jansson.h>
+#include "tval.h"
 
 struct arena;
 
 /*
- * The pager for page `page` of `npages` (both >= 1).  first is the URL of
- * page 1 (the canonical one, without a page parameter); page n >= 2 is
- * prefix followed by n (e.g. "/performers?letter=a&page=").  The strings are
- * copied.  Returns a new reference (never NULL; aborts on OOM like jansson's
- * callers here do).
+ * The pager for page `page` of `npages` (1 <= page <= npages).  first is
+ * the URL of page 1 (the canonical one, without a page parameter); page
+ * n >= 2 is prefix followed by n (e.g. "/performers?letter=a&page=").
+ * first is borrowed (tval.h: it must live as long as the arena's values);
+ * the other URLs are built in the arena.  Never NULL.
  */
-json_t *pager_json(const char *first, const char *prefix, long page, long npages);
+struct tval *pager_values(struct arena *a, const char *first, const char *prefix, long page,
+    long npages);
 
 /*
  * s escaped for a query-string value: unreserved characters (RFC 3986

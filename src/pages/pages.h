@@ -9,9 +9,9 @@
 #define MARQUEE_PAGES_H
 
 struct app;
-struct json_t;
 struct request;
 struct response;
+struct tval;
 
 /* GET /healthz: 200 "ok" when the database answers, 503 otherwise (health.c). */
 int page_healthz(struct app *app, struct request *req, struct response *resp);
@@ -205,14 +205,15 @@ int page_billing_webhook(struct app *app, struct request *req, struct response *
 int page_subscription_cancel(struct app *app, struct request *req, struct response *resp);
 
 /*
- * For the account page: set ctx.subscription to the member's newest
- * subscription {plan, status, status_label, amount, currency, period_start, period_end,
+ * For the account page: set ctx.subscription (template values, tval.h,
+ * built in the request's arena) to the member's newest subscription
+ * {plan, status, status_label, amount, currency, period_start, period_end,
  * next_billing?, canceled_on?, last4?, entitled, cancelable, canceled,
  * past_due, expired}, or null with ctx.no_subscription = true; the partial
  * templates/account-subscription.mustache renders it (it needs ctx.csrf).
  * Returns 0, or 503/500 when the database fails (subscription.c).
  */
-int subscription_account_ctx(struct app *app, struct request *req, struct json_t *ctx);
+int subscription_account_ctx(struct app *app, struct request *req, struct tval *ctx);
 
 /* ---- end billing ---- */
 

@@ -57,11 +57,15 @@ platform_label(const char *p)
 	return "Link";
 }
 
-/* The links whose URL is safe; their URLs also go to the JSON-LD sameAs list. */
-static json_t *
+/*
+ * The links whose URL is safe, as template values; their URLs also go to
+ * same_as, the JSON-LD sameAs list (real JSON, so still jansson).  The
+ * strings are the arena's (cat_pg_array), so they are borrowed.
+ */
+static struct tval *
 social_links(struct arena *a, const PGresult *r, json_t *same_as)
 {
-	json_t *list = json_array();
+	struct tval *list = tv_list(a);
 	if (PQgetisnull(r, 0, P_URLS))
 		return list;
 	char **plat, **handle, **url;
@@ -72,32 +76,33 @@ social_links(struct arena *a, const PGresult *r, json_t *same_as)
 	for (long i = 0; i < n; i++) {
 		if (url[i] == NULL || !cat_safe_url(url[i], strlen(url[i])))
 			continue;
-		json_t *l = json_pack("{s:s, s:s, s:s}", "label", platform_label(plat[i]),
-		    "handle", handle[i] ? handle[i] : "", "url", url[i]);
-		if (l == NULL)
-			continue;
-		json_array_append_new(list, l);
+		struct tval *l = tv_obj(a);
+		tv_set_str(l, "label", platform_label(plat[i]));
+		tv_set_str(l, "handle", handle[i] ? handle[i] : "");
+		tv_set_str(l, "url", url[i]);
+		tv_push(list, l);
 		json_array_append_new(same_as, json_string_nocheck(url[i]));
 	}
 	return list;
 }
 
-static json_t *
-gallery_photo(const PGresult *r, int i, const char *name)
+static struct tval *
+gallery_photo(struct arena *a, const PGresult *r, int i, const char *name)
 {
 	const char *url = PQgetvalue(r, i, F_URL);
 	if (!cat_safe_src(url, (size_t)PQgetlength(r, i, F_URL)))
 		return NULL;
 	const char *thumb = PQgetvalue(r, i, F_THUMB);
-	json_t *p = json_pack("{s:s, s:s}", "src", url, "thumb",
-	    cat_safe_src(thumb, (size_t)PQgetlength(r, i, F_THUMB)) ? thumb : url);
+	struct tval *p = tv_obj(a);
+	tv_set_str(p, "src", url);
+	tv_set_str(p, "thumb", cat_safe_src(thumb, (size_t)PQgetlength(r, i, F_THUMB)) ? thumb : url);
 	if (!PQgetisnull(r, i, F_ALT) && PQgetlength(r, i, F_ALT) > 0)
-		json_object_set_new_nocheck(p, "alt", cat_col_str(r, i, F_ALT));
+		tv_set(p, "alt", cat_col_str(a, r, i, F_ALT));
 	else
-		json_object_set_new_nocheck(p, "alt", cat_join("Photo of ", name));
+		tv_set(p, "alt", tv_concat(a, "Photo of ", name));
 	if (!PQgetisnull(r, i, F_W) && !PQgetisnull(r, i, F_H)) {
-		json_object_set_new_nocheck(p, "width", cat_col_int(r, i, F_W));
-		json_object_set_new_nocheck(p, "height", cat_col_int(r, i, F_H));
+		tv_set(p, "width", cat_col_int(a, r, i, F_W));
+		tv_set(p, "height", cat_col_int(a, r, i, F_H));
 	}
 	return p;
 }
@@ -141,41 +146,44 @@ page_performer(struct app *app, struct request *req, struct response *resp)
 	const char *path = page > 1 ? arena_printf(a, "%s%lld", prefix, page) : base;
 
 	json_t *same_as = json_array();
-	json_t *p = json_object();
-	json_object_set_new_nocheck(p, "slug", json_string_nocheck(slug));
-	json_object_set_new_nocheck(p, "name", cat_col_str(r, 0, P_NAME));
-	json_object_set_new_nocheck(p, "bio", cat_col_str(r, 0, P_BIO));
+	struct tval *p = tv_obj(a);
+	tv_set_str(p, "slug", slug);
+	tv_set(p, "name", cat_col_str(a, r, 0, P_NAME));
+	tv_set(p, "bio", cat_col_str(a, r, 0, P_BIO));
 	if (cat_safe_src(photo, strlen(photo)))
-		json_object_set_new_nocheck(p, "photo", json_string_nocheck(photo));
+		tv_set_str(p, "photo", photo);
 	if (cat_safe_src(cover, strlen(cover)))
-		json_object_set_new_nocheck(p, "cover", json_string_nocheck(cover));
-	char count[32];
-	cat_thousands(count, sizeof count, total);
-	json_object_set_new_nocheck(p, "count", json_string_nocheck(count));
-	json_object_set_new_nocheck(p, "count_one", json_boolean(total == 1));
-	cat_set_list(p, "links", social_links(a, r, same_as));
+		tv_set_str(p, "cover", cover);
+	char *count = arena_alloc(a, 32);
+	cat_thousands(count, 32, total);
+	tv_set_str(p, "count", count);
+	tv_set_bool(p, "count_one", total == 1);
+	tv_set_list(p, "links", social_links(a, r, same_as));
 
-	json_t *videos = json_array(), *photos = json_array();
+	struct tval *videos = tv_list(a), *photos = tv_list(a);
 	for (int i = 0; i < PQntuples(f); i++) {
-		json_t *item = NULL;
-		if (PQgetvalue(f, i, F_KIND)[0] == 'v' && (item = cat_card(f, i, F_CARD)))
-			json_array_append_new(videos, item);
-		else if (PQgetvalue(f, i, F_KIND)[0] == 'p' && (item = gallery_photo(f, i, name)))
-			json_array_append_new(photos, item);
+		struct tval *item = NULL;
+		if (PQgetvalue(f, i, F_KIND)[0] == 'v' && (item = cat_card(a, f, i, F_CARD)))
+			tv_push(videos, item);
+		else if (PQgetvalue(f, i, F_KIND)[0] == 'p' && (item = gallery_photo(a, f, i, name)))
+			tv_push(photos, item);
 	}
 
-	json_t *ctx = json_object();
-	json_object_set_new_nocheck(ctx, "performer", p);
-	cat_set_list(ctx, "videos", videos);
-	cat_set_list(ctx, "photos", photos);
-	json_t *sorts = json_array();
-	for (long long i = 0; i < PERF_SORT__MAX; i++)
-		json_array_append_new(sorts, json_pack("{s:s, s:s+, s:b}", "label", sort_labels[i],
-		    "href", arena_printf(a, "/performers/%s", slug),
-		    i == PERF_SORT_NEWEST ? "" : arena_printf(a, "?sort=%s", sort_names[i]),
-		    "current", i == sort));
-	json_object_set_new_nocheck(ctx, "sorts", sorts);
-	json_object_set_new_nocheck(ctx, "pager", pager_json(base, prefix, (long)page, (long)pages));
+	struct tval *ctx = tv_obj(a);
+	tv_set(ctx, "performer", p);
+	tv_set_list(ctx, "videos", videos);
+	tv_set_list(ctx, "photos", photos);
+	struct tval *sorts = tv_list(a);
+	for (long long i = 0; i < PERF_SORT__MAX; i++) {
+		struct tval *o = tv_obj(a);
+		tv_set_str(o, "label", sort_labels[i]);
+		tv_set_str(o, "href", arena_printf(a, "/performers/%s%s%s", slug,
+		    i == PERF_SORT_NEWEST ? "" : "?sort=", i == PERF_SORT_NEWEST ? "" : sort_names[i]));
+		tv_set_bool(o, "current", i == sort);
+		tv_push(sorts, o);
+	}
+	tv_set(ctx, "sorts", sorts);
+	tv_set(ctx, "pager", pager_values(a, base, prefix, (long)page, (long)pages));
 
 	const char *url = cat_abs_url(app, a, arena_printf(a, "/performers/%s", slug));
 	json_t *ld = json_pack("{s:s, s:s, s:s, s:s}", "@context", "https://schema.org",
@@ -189,7 +197,8 @@ page_performer(struct app *app, struct request *req, struct response *resp)
 		json_object_set_new_nocheck(ld, "sameAs", same_as);
 	else
 		json_decref(same_as);
-	json_object_set_new_nocheck(ctx, "jsonld", json_string_nocheck(cat_jsonld(a, ld)));
+	/* The Person block is real JSON, so built with jansson; its text (in the arena) goes in ctx. */
+	tv_set_str(ctx, "jsonld", cat_jsonld(a, ld));
 	json_decref(ld);
 
 	const char *title = page > 1 ? arena_printf(a, "%s, page %lld", name, page) : name;

@@ -28,7 +28,10 @@
 /* The letter buckets, as in performer_initial() (migration 010); "0" is shown as '#'. */
 static const char *const letters[] = {PERFORMERS_LETTERS, NULL};
 
-/* "A" for "a", "#" for "0". */
+/*
+ * "A" for "a", "#" for "0".  The callers give label arena memory: template
+ * values borrow their strings (tval.h), so a local buffer would not do.
+ */
 static void
 letter_label(const char *letter, char label[2])
 {
@@ -36,29 +39,33 @@ letter_label(const char *letter, char label[2])
 	label[1] = '\0';
 }
 
-static json_t *
-letter_index(const char *current)
+static struct tval *
+letter_index(struct arena *a, const char *current)
 {
-	json_t *arr = json_array();
+	struct tval *list = tv_list(a);
 	for (size_t i = 0; letters[i]; i++) {
-		char label[2];
+		char *label = arena_alloc(a, 2);
 		letter_label(letters[i], label);
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b}",
-		    "letter", letters[i], "label", label,
-		    "name", letters[i][0] == '0' ? "names starting with other characters" : label,
-		    "current", current && strcmp(current, letters[i]) == 0));
+		struct tval *o = tv_obj(a);
+		tv_set_str(o, "letter", letters[i]);
+		tv_set_str(o, "label", label);
+		tv_set_str(o, "name", letters[i][0] == '0' ? "names starting with other characters" : label);
+		tv_set_bool(o, "current", current && strcmp(current, letters[i]) == 0);
+		tv_push(list, o);
 	}
-	return arr;
+	return list;
 }
 
-static json_t *
-performer_card(PGresult *r, int i)
+static struct tval *
+performer_card(struct arena *a, PGresult *r, int i)
 {
 	const char *photo = PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4);
-	return json_pack("{s:s, s:s, s:s?, s:I}",
-	    "name", PQgetvalue(r, i, 2), "slug", PQgetvalue(r, i, 3),
-	    "photo", cat_src_or_null(photo),
-	    "video_count", (json_int_t)strtoll(PQgetvalue(r, i, 5), NULL, 10));
+	struct tval *o = tv_obj(a);
+	tv_set_str(o, "name", PQgetvalue(r, i, 2));
+	tv_set_str(o, "slug", PQgetvalue(r, i, 3));
+	tv_set_str(o, "photo", cat_src_or_null(photo));   /* null when missing or unsafe */
+	tv_set_int(o, "video_count", strtoll(PQgetvalue(r, i, 5), NULL, 10));
+	return o;
 }
 
 int
@@ -77,45 +84,51 @@ page_performers(struct app *app, struct request *req, struct response *resp)
 	if (r == NULL)
 		return db_last_unavailable(app->db) ? 503 : 500;
 
-	json_t *top = json_array(), *list = json_array();
+	struct arena *a = req->arena;
+	struct tval *top = tv_list(a), *list = tv_list(a);
 	long total = 0;
 	for (int i = 0; i < PQntuples(r); i++) {
 		if (PQgetvalue(r, i, 0)[0] == 't') {
-			json_t *c = performer_card(r, i);
-			json_object_set_new_nocheck(c, "rank", json_integer(strtoll(PQgetvalue(r, i, 1), NULL, 10)));
-			json_array_append_new(top, c);
+			struct tval *c = performer_card(a, r, i);
+			tv_set_int(c, "rank", strtoll(PQgetvalue(r, i, 1), NULL, 10));
+			tv_push(top, c);
 		} else {
 			total = strtol(PQgetvalue(r, i, 1), NULL, 10);
-			json_array_append_new(list, performer_card(r, i));
+			tv_push(list, performer_card(a, r, i));
 		}
 	}
 	long npages = (total + PERFORMERS_PER_PAGE - 1) / PERFORMERS_PER_PAGE;
-	if (letter && page > 1 && page > npages) {
-		json_decref(top);
-		json_decref(list);
+	if (letter && page > 1 && page > npages)
 		return 404;
-	}
 
-	json_t *ctx = json_pack("{s:b, s:b, s:o, s:o, s:o, s:I}",
-	    "has_top", json_array_size(top) > 0, "has_performers", json_array_size(list) > 0,
-	    "top", top, "performers", list, "letters", letter_index(letter), "total", (json_int_t)total);
+	/* has_top and has_performers are always set, false too (not tv_set_list's has_KEY). */
+	struct tval *ctx = tv_obj(a);
+	tv_set_bool(ctx, "has_top", tv_len(top) > 0);
+	tv_set_bool(ctx, "has_performers", tv_len(list) > 0);
+	tv_set(ctx, "top", top);
+	tv_set(ctx, "performers", list);
+	tv_set(ctx, "letters", letter_index(a, letter));
+	tv_set_int(ctx, "total", total);
 	if (letter) {
-		char label[2];
+		char *label = arena_alloc(a, 2);
 		letter_label(letter, label);
-		json_object_set_new_nocheck(ctx, "letter", json_pack("{s:s, s:s}", "value", letter, "label", label));
-		const char *first = arena_printf(req->arena, "/performers?letter=%s", letter);
-		const char *prefix = arena_printf(req->arena, "/performers?letter=%s&page=", letter);
+		struct tval *l = tv_obj(a);
+		tv_set_str(l, "value", letter);
+		tv_set_str(l, "label", label);
+		tv_set(ctx, "letter", l);
+		const char *first = arena_printf(a, "/performers?letter=%s", letter);
+		const char *prefix = arena_printf(a, "/performers?letter=%s&page=", letter);
 		if (npages > 0)
-			json_object_set_new_nocheck(ctx, "pager", pager_json(first, prefix, page, npages));
+			tv_set(ctx, "pager", pager_values(a, first, prefix, page, npages));
 		if (page > 1)
-			json_object_set_new_nocheck(ctx, "page_suffix", json_sprintf(", page %ld", page));
+			tv_set_str(ctx, "page_suffix", arena_printf(a, ", page %ld", page));
 		/* The layout's canonical link is site.base_url + self (the query is part of the state). */
-		json_object_set_new_nocheck(ctx, "self", page > 1 ? json_sprintf("%s%ld", prefix, page) : json_string_nocheck(first));
-		cat_page_ld(ctx, app, req->arena, "CollectionPage", arena_printf(req->arena,
-		    "Performers: %s%s", label, page > 1 ? arena_printf(req->arena, ", page %ld", page) : ""),
-		    page > 1 ? arena_printf(req->arena, "%s%ld", prefix, page) : first, NULL);
+		tv_set_str(ctx, "self", page > 1 ? arena_printf(a, "%s%ld", prefix, page) : first);
+		cat_page_ld(ctx, app, a, "CollectionPage", arena_printf(a,
+		    "Performers: %s%s", label, page > 1 ? arena_printf(a, ", page %ld", page) : ""),
+		    page > 1 ? arena_printf(a, "%s%ld", prefix, page) : first, NULL);
 	} else {
-		cat_page_ld(ctx, app, req->arena, "CollectionPage", "Performers", "/performers", NULL);
+		cat_page_ld(ctx, app, a, "CollectionPage", "Performers", "/performers", NULL);
 	}
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	if (resp_render(app, req, resp, "performers", ctx) != 0)

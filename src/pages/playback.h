@@ -22,6 +22,7 @@ struct app;
 struct arena;
 struct request;
 struct response;
+struct tval;
 
 /* Longest HLS path: ours are "/hls/<video>/<rendition>/seg123.ts", far below. */
 #define PLAYBACK_PATH_MAX 1024
@@ -68,7 +69,8 @@ int playback_progress(long long position, long long duration, char *pct, size_t 
  * result, whose columns col, col+1, col+2 are the video's hls_manifest_url
  * and the member's watch_position_seconds and completed (NULL when never
  * watched): see DB_VIDEO.  For an entitled member (and age-verified where
- * the jurisdiction requires it) adds ctx "player": {manifest (the /hls/
+ * the jurisdiction requires it) adds to ctx (the page's template values,
+ * an object: tval.h) "player": {manifest (the /hls/
  * path), quality (the member's preferred_quality), autoplay
  * ("true"/"false"), resume (whole seconds from the watch history; 0 when
  * never started or completed), csrf (for /api/progress)}.  When the member
@@ -77,7 +79,7 @@ int playback_progress(long long position, long long duration, char *pct, size_t 
  * members without a subscription: ctx unchanged (the page shows its call
  * to join).  No query of its own.
  */
-void playback_player(struct app *app, struct request *req, struct response *resp, json_t *ctx,
+void playback_player(struct app *app, struct request *req, struct response *resp, struct tval *ctx,
     const PGresult *r, int row, int col);
 
 #endif

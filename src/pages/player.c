@@ -16,19 +16,21 @@
 /* The player's columns, from col on (playback.h). */
 enum { P_MANIFEST, P_POSITION, P_COMPLETED };
 
+/* text, href and label are literals: borrowed (tval.h). */
 static void
-note(json_t *ctx, const char *text, const char *href, const char *label)
+note(struct tval *ctx, const char *text, const char *href, const char *label)
 {
-	json_t *n = json_pack("{s:s}", "text", text);
+	struct tval *n = tv_obj(ctx->arena);
+	tv_set_str(n, "text", text);
 	if (href) {
-		json_object_set_new_nocheck(n, "href", json_string_nocheck(href));
-		json_object_set_new_nocheck(n, "label", json_string_nocheck(label));
+		tv_set_str(n, "href", href);
+		tv_set_str(n, "label", label);
 	}
-	json_object_set_new_nocheck(ctx, "player_note", n);
+	tv_set(ctx, "player_note", n);
 }
 
 void
-playback_player(struct app *app, struct request *req, struct response *resp, json_t *ctx,
+playback_player(struct app *app, struct request *req, struct response *resp, struct tval *ctx,
     const PGresult *r, int row, int col)
 {
 	const struct member *m = sess_member(req);
@@ -49,11 +51,13 @@ playback_player(struct app *app, struct request *req, struct response *resp, jso
 	long long resume = 0;
 	if (!PQgetisnull(r, row, col + P_POSITION) && !cat_col_bool(r, row, col + P_COMPLETED))
 		resume = cat_col_ll(r, row, col + P_POSITION);
-	json_t *p = json_pack("{s:s, s:s, s:s, s:I, s:s}",
-	    "manifest", manifest,
-	    "quality", m->preferred_quality ? m->preferred_quality : "1080p",
-	    "autoplay", m->autoplay ? "true" : "false",
-	    "resume", (json_int_t)resume,
-	    "csrf", csrf_token(app, req, resp));
-	json_object_set_new_nocheck(ctx, "player", p);
+	/* Every string here lives in the request arena (the manifest path, the
+	 * member's, csrf_token's) or is a literal: borrowed. */
+	struct tval *p = tv_obj(req->arena);
+	tv_set_str(p, "manifest", manifest);
+	tv_set_str(p, "quality", m->preferred_quality ? m->preferred_quality : "1080p");
+	tv_set_str(p, "autoplay", m->autoplay ? "true" : "false");
+	tv_set_int(p, "resume", resume);
+	tv_set_str(p, "csrf", csrf_token(app, req, resp));
+	tv_set(ctx, "player", p);
 }

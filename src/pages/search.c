@@ -14,6 +14,9 @@
  * bytes into <mark> and </mark>, so markup stored in a title or description
  * is always shown as text.
  *
+ * The page's context is template values (tval.h); the suggestions are a
+ * real JSON API body and stay jansson.
+ *
  * Not here: the search box itself (layout.mustache) and its script
  * (static/js/site.js).
  */
@@ -76,16 +79,16 @@ marked_html(struct arena *a, const char *s)
 	return out;
 }
 
-/* "1:02:03" or "4:05" */
-static json_t *
-duration_text(const char *secs)
+/* "1:02:03" or "4:05", in the arena; NULL when there is no duration. */
+static const char *
+duration_text(struct arena *a, const char *secs)
 {
 	if (secs == NULL || *secs == '\0')
 		return NULL;
 	long s = strtol(secs, NULL, 10);
 	if (s >= 3600)
-		return json_sprintf("%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-	return json_sprintf("%ld:%02ld", s / 60, s % 60);
+		return arena_printf(a, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	return arena_printf(a, "%ld:%02ld", s / 60, s % 60);
 }
 
 static const char *
@@ -109,18 +112,18 @@ trimmed(struct arena *a, const char *s)
 int
 page_search(struct app *app, struct request *req, struct response *resp)
 {
+	struct arena *a = req->arena;
 	const char *raw = req_str(req, SEARCH_Q);
-	const char *q = raw ? trimmed(req->arena, raw) : "";
+	const char *q = raw ? trimmed(a, raw) : "";
 	long page = (long)req_num(req, SEARCH_PAGE, 1);
-	json_t *ctx = json_pack("{s:s}", "q", q);
+	struct tval *ctx = tv_obj(a);
+	tv_set_str(ctx, "q", q);
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 
 	if (*q == '\0') {
-		if (page != 1) {
-			json_decref(ctx);
+		if (page != 1)
 			return 404;
-		}
-		json_object_set_new_nocheck(ctx, "self", json_string_nocheck("/search"));
+		tv_set_str(ctx, "self", "/search");
 		return resp_render(app, req, resp, "search", ctx) == 0 ? 0 : 500;
 	}
 
@@ -129,13 +132,11 @@ page_search(struct app *app, struct request *req, struct response *resp)
 	snprintf(offset, sizeof offset, "%ld", (page - 1) * SEARCH_PER_PAGE);
 	snprintf(cap, sizeof cap, "%d", SEARCH_RANK_MAX);
 	const char *params[4] = {q, limit, offset, cap};
-	PGresult *r = db_exec(app->db, req->arena, DB_SEARCH, 4, params);
-	if (r == NULL) {
-		json_decref(ctx);
+	PGresult *r = db_exec(app->db, a, DB_SEARCH, 4, params);
+	if (r == NULL)
 		return db_last_unavailable(app->db) ? 503 : 500;
-	}
 
-	json_t *videos = json_array(), *performers = json_array();
+	struct tval *videos = tv_list(a), *performers = tv_list(a);
 	long total = 0;
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *kind = PQgetvalue(r, i, 0);
@@ -144,58 +145,66 @@ page_search(struct app *app, struct request *req, struct response *resp)
 		const char *snippet = value_or_null(r, i, 4);
 		const char *image = value_or_null(r, i, 5);
 		const char *n = value_or_null(r, i, 6);
+		struct tval *o;
+		const char *d;
 		switch (kind[0]) {
 		case 'v':
-			json_array_append_new(videos, json_pack("{s:s, s:s, s:s, s:s?, s:o*}",
-			    "slug", slug, "title_html", marked_html(req->arena, label),
-			    "snippet_html", marked_html(req->arena, snippet ? snippet : ""),
-			    "image", cat_src_or_null(image), "duration", duration_text(n)));
+			o = tv_obj(a);
+			tv_set_str(o, "slug", slug);
+			tv_set_str(o, "title_html", marked_html(a, label));
+			tv_set_str(o, "snippet_html", marked_html(a, snippet ? snippet : ""));
+			tv_set_str(o, "image", cat_src_or_null(image));   /* null when missing or unsafe */
+			if ((d = duration_text(a, n)) != NULL)
+				tv_set_str(o, "duration", d);   /* else absent, not null */
+			tv_push(videos, o);
 			break;
 		case 'p':
-			json_array_append_new(performers, json_pack("{s:s, s:s, s:s, s:s?, s:I}",
-			    "slug", slug, "name_html", marked_html(req->arena, label),
-			    "snippet_html", marked_html(req->arena, snippet ? snippet : ""),
-			    "image", cat_src_or_null(image),
-			    "video_count", (json_int_t)(n ? strtoll(n, NULL, 10) : 0)));
+			o = tv_obj(a);
+			tv_set_str(o, "slug", slug);
+			tv_set_str(o, "name_html", marked_html(a, label));
+			tv_set_str(o, "snippet_html", marked_html(a, snippet ? snippet : ""));
+			tv_set_str(o, "image", cat_src_or_null(image));
+			tv_set_int(o, "video_count", n ? strtoll(n, NULL, 10) : 0);
+			tv_push(performers, o);
 			break;
 		case 'n':
 			total = n ? strtol(n, NULL, 10) : 0;
 			break;
 		case 'd':
-			if (label && strcmp(label, q) != 0)
-				json_object_set_new_nocheck(ctx, "did_you_mean", json_pack("{s:s, s:s}", "text", label,
-				    "url", arena_printf(req->arena, "/search?q=%s", pager_qs_escape(req->arena, label))));
+			if (label && strcmp(label, q) != 0) {
+				o = tv_obj(a);
+				tv_set_str(o, "text", label);
+				tv_set_str(o, "url", arena_printf(a, "/search?q=%s", pager_qs_escape(a, label)));
+				tv_set(ctx, "did_you_mean", o);
+			}
 			break;
 		}
 	}
 
 	long npages = (total + SEARCH_PER_PAGE - 1) / SEARCH_PER_PAGE;
-	if (page > 1 && page > npages) {
-		json_decref(videos);
-		json_decref(performers);
-		json_decref(ctx);
+	if (page > 1 && page > npages)
 		return 404;
-	}
-	const char *eq = pager_qs_escape(req->arena, q);
-	const char *first = arena_printf(req->arena, "/search?q=%s", eq);
-	const char *prefix = arena_printf(req->arena, "/search?q=%s&page=", eq);
+	const char *eq = pager_qs_escape(a, q);
+	const char *first = arena_printf(a, "/search?q=%s", eq);
+	const char *prefix = arena_printf(a, "/search?q=%s&page=", eq);
 	if (npages > 0)
-		json_object_set_new_nocheck(ctx, "pager", pager_json(first, prefix, page, npages));
-	json_object_set_new_nocheck(ctx, "self", page > 1 ? json_sprintf("%s%ld", prefix, page) : json_string_nocheck(first));
-	json_object_set_new_nocheck(ctx, "has_videos", json_boolean(json_array_size(videos) > 0));
-	json_object_set_new_nocheck(ctx, "has_performers", json_boolean(json_array_size(performers) > 0));
-	json_object_set_new_nocheck(ctx, "videos", videos);
-	json_object_set_new_nocheck(ctx, "performers", performers);
-	json_object_set_new_nocheck(ctx, "searched", json_true());
+		tv_set(ctx, "pager", pager_values(a, first, prefix, page, npages));
+	tv_set_str(ctx, "self", page > 1 ? arena_printf(a, "%s%ld", prefix, page) : first);
+	/* has_videos and has_performers are always set, false too (not tv_set_list's has_KEY). */
+	tv_set_bool(ctx, "has_videos", tv_len(videos) > 0);
+	tv_set_bool(ctx, "has_performers", tv_len(performers) > 0);
+	tv_set(ctx, "videos", videos);
+	tv_set(ctx, "performers", performers);
+	tv_set_bool(ctx, "searched", 1);
 	if (total == 0)
-		json_object_set_new_nocheck(ctx, "count_text", json_string_nocheck("No videos"));
+		tv_set_str(ctx, "count_text", "No videos");
 	else
-		json_object_set_new_nocheck(ctx, "count_text", json_sprintf("%s%ld video%s",
+		tv_set_str(ctx, "count_text", arena_printf(a, "%s%ld video%s",
 		    total >= SEARCH_RANK_MAX ? "More than " : "", total, total == 1 ? "" : "s"));
 	if (page > 1)
-		json_object_set_new_nocheck(ctx, "page_suffix", json_sprintf(", page %ld", page));
-	cat_page_ld(ctx, app, req->arena, "SearchResultsPage", arena_printf(req->arena, "Search: %s", q),
-	    page > 1 ? arena_printf(req->arena, "%s%ld", prefix, page) : first, NULL);
+		tv_set_str(ctx, "page_suffix", arena_printf(a, ", page %ld", page));
+	cat_page_ld(ctx, app, a, "SearchResultsPage", arena_printf(a, "Search: %s", q),
+	    page > 1 ? arena_printf(a, "%s%ld", prefix, page) : first, NULL);
 	return resp_render(app, req, resp, "search", ctx) == 0 ? 0 : 500;
 }
 

@@ -40,29 +40,30 @@
 /* Crawlers refetch sitemaps daily at most; an hour keeps new releases prompt. */
 #define SITEMAP_MAX_AGE 3600
 
-/* url, made absolute against base when it is a path on this site. */
-static json_t *
-absolute(const char *base, const char *url)
+/* url, made absolute against base when it is a path on this site; NULL when unusable. */
+static struct tval *
+absolute(struct arena *a, const char *base, const char *url)
 {
 	if (url == NULL || *url == '\0')
 		return NULL;
 	if (url[0] == '/' && url[1] != '/')
-		return cat_join(base, url);
+		return tv_concat(a, base, url);
 	if (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0)
-		return json_string_nocheck(url);
+		return tv_str(a, url);
 	return NULL;
 }
 
 /* Collections and performers into ctx; returns the number of live videos, or -1 (status in *err). */
 static long
-add_pages(struct app *app, struct request *req, json_t *ctx, int *err)
+add_pages(struct app *app, struct request *req, struct tval *ctx, int *err)
 {
 	PGresult *r = db_exec(app->db, req->arena, DB_SITEMAP_PAGES, 0, NULL);
 	if (r == NULL) {
 		*err = db_last_unavailable(app->db) ? 503 : 500;
 		return -1;
 	}
-	json_t *collections = json_array(), *performers = json_array();
+	struct arena *a = req->arena;
+	struct tval *collections = tv_list(a), *performers = tv_list(a);
 	long nvideos = 0;
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *kind = PQgetvalue(r, i, 0);
@@ -70,18 +71,20 @@ add_pages(struct app *app, struct request *req, json_t *ctx, int *err)
 			nvideos = strtol(PQgetvalue(r, i, 2), NULL, 10);
 			continue;
 		}
-		json_array_append_new(kind[0] == 'c' ? collections : performers,
-		    json_pack("{s:s, s:s}", "slug", PQgetvalue(r, i, 1), "lastmod", PQgetvalue(r, i, 2)));
+		struct tval *o = tv_obj(a);
+		tv_set_str(o, "slug", PQgetvalue(r, i, 1));
+		tv_set_str(o, "lastmod", PQgetvalue(r, i, 2));
+		tv_push(kind[0] == 'c' ? collections : performers, o);
 	}
-	json_object_set_new_nocheck(ctx, "collections", collections);
-	json_object_set_new_nocheck(ctx, "performers", performers);
-	json_object_set_new_nocheck(ctx, "pages", json_true());
+	tv_set(ctx, "collections", collections);
+	tv_set(ctx, "performers", performers);
+	tv_set_bool(ctx, "pages", 1);
 	return nvideos;
 }
 
 /* One chunk of videos into ctx; returns how many, or -1 (status in *err). */
 static int
-add_videos(struct app *app, struct request *req, json_t *ctx, const char *base, long chunk, int *err)
+add_videos(struct app *app, struct request *req, struct tval *ctx, const char *base, long chunk, int *err)
 {
 	char limit[24], offset[24];
 	snprintf(limit, sizeof limit, "%d", SITEMAP_VIDEOS_PER_FILE);
@@ -92,19 +95,24 @@ add_videos(struct app *app, struct request *req, json_t *ctx, const char *base, 
 		*err = db_last_unavailable(app->db) ? 503 : 500;
 		return -1;
 	}
-	json_t *videos = json_array();
+	struct arena *a = req->arena;
+	struct tval *videos = tv_list(a);
 	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *v = json_pack("{s:s, s:s, s:s, s:o*, s:s?, s:s?}",
-		    "slug", PQgetvalue(r, i, 0), "title", PQgetvalue(r, i, 1),
-		    "description", PQgetvalue(r, i, 2),
-		    "thumbnail", absolute(base, PQgetvalue(r, i, 3)),
-		    "published", PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5),
-		    "lastmod", PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6));
+		struct tval *v = tv_obj(a);
+		tv_set_str(v, "slug", PQgetvalue(r, i, 0));
+		tv_set_str(v, "title", PQgetvalue(r, i, 1));
+		tv_set_str(v, "description", PQgetvalue(r, i, 2));
+		struct tval *thumb = absolute(a, base, PQgetvalue(r, i, 3));
+		if (thumb)
+			tv_set(v, "thumbnail", thumb);   /* absent, not null, without a usable one */
+		/* SQL NULL dates are null members. */
+		tv_set_str(v, "published", PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5));
+		tv_set_str(v, "lastmod", PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6));
 		if (!PQgetisnull(r, i, 4))
-			json_object_set_new_nocheck(v, "duration", json_integer(strtoll(PQgetvalue(r, i, 4), NULL, 10)));
-		json_array_append_new(videos, v);
+			tv_set_int(v, "duration", strtoll(PQgetvalue(r, i, 4), NULL, 10));
+		tv_push(videos, v);
 	}
-	json_object_set_new_nocheck(ctx, "videos", videos);
+	tv_set(ctx, "videos", videos);
 	return PQntuples(r);
 }
 
@@ -113,38 +121,37 @@ page_sitemap(struct app *app, struct request *req, struct response *resp)
 {
 	const char *base = app->cfg && app->cfg->base_url ? app->cfg->base_url : "";
 	long page = (long)req_num(req, SITEMAP_PAGE, 0);
-	json_t *ctx = json_object();
+	struct tval *ctx = tv_obj(req->arena);
 	int err = 0;
 
+	/* ctx lives in the arena: an early return leaves nothing to free. */
 	if (page <= 1) {
 		long nvideos = add_pages(app, req, ctx, &err);
 		if (nvideos < 0)
-			goto fail;
+			return err;
 		if (page == 0 && nvideos > SITEMAP_VIDEOS_PER_FILE) {
 			long nfiles = (nvideos + SITEMAP_VIDEOS_PER_FILE - 1) / SITEMAP_VIDEOS_PER_FILE;
-			json_t *files = json_array();
-			for (long n = 1; n <= nfiles; n++)
-				json_array_append_new(files, json_pack("{s:I}", "n", (json_int_t)n));
-			json_object_set_new_nocheck(ctx, "index", files);
-			json_object_set_new_nocheck(ctx, "is_index", json_true());
+			struct tval *files = tv_list(req->arena);
+			for (long n = 1; n <= nfiles; n++) {
+				struct tval *f = tv_obj(req->arena);
+				tv_set_int(f, "n", n);
+				tv_push(files, f);
+			}
+			tv_set(ctx, "index", files);
+			tv_set_bool(ctx, "is_index", 1);
 		} else if (add_videos(app, req, ctx, base, 0, &err) < 0) {
-			goto fail;
+			return err;
 		}
 	} else {
 		int n = add_videos(app, req, ctx, base, page - 1, &err);
 		if (n < 0)
-			goto fail;
-		if (n == 0) {
-			err = 404;
-			goto fail;
-		}
+			return err;
+		if (n == 0)
+			return 404;
 	}
 	resp_cache(resp, RESP_CACHE_PUBLIC, SITEMAP_MAX_AGE);
 	if (resp_render(app, req, resp, "sitemap", ctx) != 0)
 		return 500;
 	resp->content_type = "application/xml; charset=utf-8";
 	return 0;
-fail:
-	json_decref(ctx);
-	return err;
 }

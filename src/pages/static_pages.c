@@ -21,10 +21,10 @@
 /* Render template `name` (ctx may be NULL); `title` names the page in its structured data. */
 static int
 render_static(struct app *app, struct request *req, struct response *resp, const char *name,
-    const char *title, json_t *ctx)
+    const char *title, struct tval *ctx)
 {
 	if (ctx == NULL)
-		ctx = json_object();
+		ctx = tv_obj(req->arena);
 	cat_page_ld(ctx, app, req->arena, "WebPage", title, req_path(req), NULL);
 	resp_cache(resp, RESP_CACHE_PUBLIC, STATIC_PAGE_MAX_AGE);
 	return resp_render(app, req, resp, name, ctx) == 0 ? 0 : 500;
@@ -34,9 +34,9 @@ int
 page_2257(struct app *app, struct request *req, struct response *resp)
 {
 	const char *custodian = app->cfg ? app->cfg->custodian_of_records : NULL;
-	json_t *ctx = json_object();
+	struct tval *ctx = tv_obj(req->arena);
 	if (custodian && *custodian)
-		json_object_set_new_nocheck(ctx, "custodian", json_string_nocheck(custodian));
+		tv_set_str(ctx, "custodian", custodian);
 	return render_static(app, req, resp, "2257",
 	    "18 U.S.C. 2257 record-keeping requirements compliance statement", ctx);
 }

@@ -34,7 +34,7 @@ status_label(const char *status)
 }
 
 int
-subscription_account_ctx(struct app *app, struct request *req, json_t *ctx)
+subscription_account_ctx(struct app *app, struct request *req, struct tval *ctx)
 {
 	const struct member *m = sess_member(req);
 	const char *p[1];
@@ -46,28 +46,32 @@ subscription_account_ctx(struct app *app, struct request *req, json_t *ctx)
 	if ((r = db_exec(app->db, req->arena, DB_BILLING_ACCOUNT, 1, p)) == NULL)
 		return db_last_unavailable(app->db) ? 503 : 500;
 	if (PQntuples(r) == 0) {
-		json_object_set_new_nocheck(ctx, "subscription", json_null());
-		json_object_set_new_nocheck(ctx, "no_subscription", json_true());
+		tv_set(ctx, "subscription", tv_null());
+		tv_set_bool(ctx, "no_subscription", 1);
 		return 0;
 	}
+	/* The values borrow r's strings: db_exec clears r only at the arena reset. */
 	const char *status = PQgetvalue(r, 0, 1);
-	json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}",
-	    "plan", PQgetvalue(r, 0, 0), "status", status,
-	    "amount", PQgetvalue(r, 0, 2), "currency", PQgetvalue(r, 0, 3),
-	    "period_start", PQgetvalue(r, 0, 4), "period_end", PQgetvalue(r, 0, 5),
-	    "entitled", strcmp(PQgetvalue(r, 0, 9), "t") == 0,
-	    "cancelable", strcmp(status, "active") == 0 || strcmp(status, "past_due") == 0,
-	    "canceled", strcmp(status, "canceled") == 0);
+	struct tval *s = tv_obj(req->arena);
+	tv_set_str(s, "plan", PQgetvalue(r, 0, 0));
+	tv_set_str(s, "status", status);
+	tv_set_str(s, "amount", PQgetvalue(r, 0, 2));
+	tv_set_str(s, "currency", PQgetvalue(r, 0, 3));
+	tv_set_str(s, "period_start", PQgetvalue(r, 0, 4));
+	tv_set_str(s, "period_end", PQgetvalue(r, 0, 5));
+	tv_set_bool(s, "entitled", strcmp(PQgetvalue(r, 0, 9), "t") == 0);
+	tv_set_bool(s, "cancelable", strcmp(status, "active") == 0 || strcmp(status, "past_due") == 0);
+	tv_set_bool(s, "canceled", strcmp(status, "canceled") == 0);
 	if (!PQgetisnull(r, 0, 6))
-		json_object_set_new_nocheck(s, "next_billing", json_string_nocheck(PQgetvalue(r, 0, 6)));
+		tv_set_str(s, "next_billing", PQgetvalue(r, 0, 6));
 	if (!PQgetisnull(r, 0, 7))
-		json_object_set_new_nocheck(s, "canceled_on", json_string_nocheck(PQgetvalue(r, 0, 7)));
+		tv_set_str(s, "canceled_on", PQgetvalue(r, 0, 7));
 	if (!PQgetisnull(r, 0, 8))
-		json_object_set_new_nocheck(s, "last4", json_string_nocheck(PQgetvalue(r, 0, 8)));
-	json_object_set_new_nocheck(s, "status_label", json_string_nocheck(status_label(status)));
-	json_object_set_new_nocheck(s, "past_due", json_boolean(strcmp(status, "past_due") == 0));
-	json_object_set_new_nocheck(s, "expired", json_boolean(strcmp(status, "expired") == 0));
-	json_object_set_new_nocheck(ctx, "subscription", s);
+		tv_set_str(s, "last4", PQgetvalue(r, 0, 8));
+	tv_set_str(s, "status_label", status_label(status));
+	tv_set_bool(s, "past_due", strcmp(status, "past_due") == 0);
+	tv_set_bool(s, "expired", strcmp(status, "expired") == 0);
+	tv_set(ctx, "subscription", s);
 	return 0;
 }
 

@@ -43,11 +43,15 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Performers from the three parallel arrays; fills the JSON-LD actor list too. */
-static json_t *
+/*
+ * Performers from the three parallel arrays, as template values (their
+ * strings are cat_pg_array's, in the arena); fills the JSON-LD actor list
+ * (jansson: it is dumped as JSON) too.
+ */
+static struct tval *
 performers(struct arena *a, const PGresult *r, json_t *actors)
 {
-	json_t *list = json_array();
+	struct tval *list = tv_list(a);
 	if (PQgetisnull(r, 0, VC_PERF_SLUGS))
 		return list;
 	char **slugs, **names, **photos;
@@ -58,36 +62,35 @@ performers(struct arena *a, const PGresult *r, json_t *actors)
 	for (long i = 0; i < n; i++) {
 		if (slugs[i] == NULL || names[i] == NULL)
 			continue;
-		json_t *p = json_pack("{s:s, s:s, s:s+}", "name", names[i], "slug", slugs[i],
-		    "href", "/performers/", slugs[i]);
-		if (p == NULL)
-			continue;
+		struct tval *p = tv_obj(a);
+		tv_set_str(p, "name", names[i]);
+		tv_set_str(p, "slug", slugs[i]);
+		tv_set(p, "href", tv_concat(a, "/performers/", slugs[i]));
 		if (photos[i] && cat_safe_src(photos[i], strlen(photos[i])))
-			json_object_set_new_nocheck(p, "photo", json_string_nocheck(photos[i]));
-		json_array_append_new(list, p);
+			tv_set_str(p, "photo", photos[i]);
+		tv_push(list, p);
 		json_array_append_new(actors, json_pack("{s:s, s:s}", "@type", "Person", "name", names[i]));
 	}
 	return list;
 }
 
-static json_t *
-photo(const PGresult *r, int i, const char *title)
+static struct tval *
+photo(struct arena *a, const PGresult *r, int i, const char *title)
 {
 	const char *url = PQgetvalue(r, i, X_URL);
 	if (!cat_safe_src(url, (size_t)PQgetlength(r, i, X_URL)))
 		return NULL;
-	json_t *p = json_object();
-	json_object_set_new_nocheck(p, "src", json_string_nocheck(url));
+	struct tval *p = tv_obj(a);
+	tv_set_str(p, "src", url);
 	const char *thumb = PQgetvalue(r, i, X_THUMB);
-	json_object_set_new_nocheck(p, "thumb", json_string_nocheck(
-	    cat_safe_src(thumb, (size_t)PQgetlength(r, i, X_THUMB)) ? thumb : url));
+	tv_set_str(p, "thumb", cat_safe_src(thumb, (size_t)PQgetlength(r, i, X_THUMB)) ? thumb : url);
 	if (!PQgetisnull(r, i, X_ALT) && PQgetlength(r, i, X_ALT) > 0)
-		json_object_set_new_nocheck(p, "alt", cat_col_str(r, i, X_ALT));
+		tv_set(p, "alt", cat_col_str(a, r, i, X_ALT));
 	else
-		json_object_set_new_nocheck(p, "alt", cat_join("Photo from ", title));
+		tv_set(p, "alt", tv_concat(a, "Photo from ", title));
 	if (!PQgetisnull(r, i, X_W) && !PQgetisnull(r, i, X_H)) {
-		json_object_set_new_nocheck(p, "width", cat_col_int(r, i, X_W));
-		json_object_set_new_nocheck(p, "height", cat_col_int(r, i, X_H));
+		tv_set(p, "width", cat_col_int(a, r, i, X_W));
+		tv_set(p, "height", cat_col_int(a, r, i, X_H));
 	}
 	return p;
 }
@@ -124,59 +127,69 @@ page_video(struct app *app, struct request *req, struct response *resp)
 	if (x == NULL)
 		return cat_db_error(app);
 
-	json_t *v = json_object();
-	json_object_set_new_nocheck(v, "slug", json_string_nocheck(slug));
-	json_object_set_new_nocheck(v, "title", cat_col_str(r, 0, VC_TITLE));
-	json_object_set_new_nocheck(v, "description", cat_col_str(r, 0, VC_DESC));
-	json_object_set_new_nocheck(v, "release_date", cat_col_str(r, 0, VC_RELEASE));
+	struct tval *v = tv_obj(a);
+	tv_set_str(v, "slug", slug);
+	tv_set(v, "title", cat_col_str(a, r, 0, VC_TITLE));
+	tv_set(v, "description", cat_col_str(a, r, 0, VC_DESC));
+	tv_set(v, "release_date", cat_col_str(a, r, 0, VC_RELEASE));
+	/* buf is reused below (and for the JSON-LD): values copy out of it. */
 	char buf[32];
 	long long secs = cat_col_ll(r, 0, VC_DURATION);
 	if (!PQgetisnull(r, 0, VC_DURATION)) {
 		cat_duration(buf, sizeof buf, secs);
-		json_object_set_new_nocheck(v, "duration", json_string_nocheck(buf));
+		tv_set_copy(v, "duration", buf, strlen(buf));
 	}
 	cat_thousands(buf, sizeof buf, cat_col_ll(r, 0, VC_VIEWS));
-	json_object_set_new_nocheck(v, "views", json_string_nocheck(buf));
+	tv_set_copy(v, "views", buf, strlen(buf));
 	if (!PQgetisnull(r, 0, VC_RATING))
-		json_object_set_new_nocheck(v, "rating", cat_col_str(r, 0, VC_RATING));
+		tv_set(v, "rating", cat_col_str(a, r, 0, VC_RATING));
 	if (poster_ok)
-		json_object_set_new_nocheck(v, "poster", json_string_nocheck(poster));
+		tv_set_str(v, "poster", poster);
 	static const struct { int col; const char *label; } qual[] = {
 		{VC_4K, "4K"}, {VC_1080, "1080p"}, {VC_720, "720p"}, {VC_480, "480p"},
 	};
-	json_t *qs = json_array();
+	struct tval *qs = tv_list(a);
 	for (size_t i = 0; i < sizeof qual / sizeof qual[0]; i++)
-		if (cat_col_bool(r, 0, qual[i].col))
-			json_array_append_new(qs, json_pack("{s:s}", "label", qual[i].label));
-	if (json_array_size(qs))
-		json_object_set(v, "top_quality", json_object_get(json_array_get(qs, 0), "label"));
-	cat_set_list(v, "qualities", qs);
-	if (!PQgetisnull(r, 0, VC_COLL_SLUG))
-		json_object_set_new_nocheck(v, "collection", json_pack("{s:o, s:s+}",
-		    "name", cat_col_str(r, 0, VC_COLL_NAME), "href", "/collections/",
-		    PQgetvalue(r, 0, VC_COLL_SLUG)));
+		if (cat_col_bool(r, 0, qual[i].col)) {
+			struct tval *q = tv_obj(a);
+			tv_set_str(q, "label", qual[i].label);
+			tv_push(qs, q);
+		}
+	if (tv_len(qs))
+		tv_set(v, "top_quality", tv_get(tv_at(qs, 0), "label"));
+	tv_set_list(v, "qualities", qs);
+	if (!PQgetisnull(r, 0, VC_COLL_SLUG)) {
+		struct tval *coll = tv_obj(a);
+		tv_set(coll, "name", cat_col_str(a, r, 0, VC_COLL_NAME));
+		tv_set(coll, "href", tv_concat(a, "/collections/", PQgetvalue(r, 0, VC_COLL_SLUG)));
+		tv_set(v, "collection", coll);
+	}
 
 	json_t *actors = json_array();
-	json_t *ctx = json_object();
-	json_object_set_new_nocheck(ctx, "video", v);
-	cat_set_list(ctx, "performers", performers(a, r, actors));
-	json_object_set_new_nocheck(ctx, "member", json_boolean(req->member));
+	struct tval *ctx = tv_obj(a);
+	tv_set(ctx, "video", v);
+	tv_set_list(ctx, "performers", performers(a, r, actors));
+	tv_set_bool(ctx, "member", req->member);
 
-	json_t *stills = json_array(), *bts = json_array(), *related = json_array();
+	struct tval *stills = tv_list(a), *bts = tv_list(a), *related = tv_list(a);
 	for (int i = 0; i < PQntuples(x); i++) {
 		const char *kind = PQgetvalue(x, i, X_KIND);
-		json_t *item = NULL;
-		if (kind[0] == 'r' && (item = cat_card(x, i, X_CARD)))
-			json_array_append_new(related, item);
-		else if (kind[0] == 'p' && (item = photo(x, i, title)))
-			json_array_append_new(strcmp(PQgetvalue(x, i, X_TYPE), "behind_scenes") == 0 ?
-			    bts : stills, item);
+		struct tval *item = NULL;
+		if (kind[0] == 'r' && (item = cat_card(a, x, i, X_CARD)))
+			tv_push(related, item);
+		else if (kind[0] == 'p' && (item = photo(a, x, i, title)))
+			tv_push(strcmp(PQgetvalue(x, i, X_TYPE), "behind_scenes") == 0 ? bts : stills,
+			    item);
 	}
-	cat_set_list(ctx, "stills", stills);
-	cat_set_list(ctx, "behind_scenes", bts);
-	cat_set_list(ctx, "related", related);
+	tv_set_list(ctx, "stills", stills);
+	tv_set_list(ctx, "behind_scenes", bts);
+	tv_set_list(ctx, "related", related);
 
-	/* schema.org VideoObject: only what a visitor can see on the page. */
+	/*
+	 * schema.org VideoObject: only what a visitor can see on the page.
+	 * Built with jansson because it is dumped as real JSON; the context
+	 * gets its text (in the arena).
+	 */
 	json_t *ld = json_pack("{s:s, s:s, s:s, s:s}", "@context", "https://schema.org",
 	    "@type", "VideoObject", "name", title, "url", url);
 	json_object_set_new_nocheck(ld, "description", json_string_nocheck(
@@ -185,7 +198,8 @@ page_video(struct app *app, struct request *req, struct response *resp)
 		json_object_set_new_nocheck(ld, "thumbnailUrl",
 		    json_string_nocheck(poster[0] == '/' ? cat_abs_url(app, a, poster) : poster));
 	if (!PQgetisnull(r, 0, VC_PUBLISHED))
-		json_object_set_new_nocheck(ld, "uploadDate", cat_col_str(r, 0, VC_PUBLISHED));
+		json_object_set_new_nocheck(ld, "uploadDate", json_stringn_nocheck(
+		    PQgetvalue(r, 0, VC_PUBLISHED), (size_t)PQgetlength(r, 0, VC_PUBLISHED)));
 	if (!PQgetisnull(r, 0, VC_DURATION)) {
 		cat_iso_duration(buf, sizeof buf, secs);
 		json_object_set_new_nocheck(ld, "duration", json_string_nocheck(buf));
@@ -194,7 +208,7 @@ page_video(struct app *app, struct request *req, struct response *resp)
 		json_object_set_new_nocheck(ld, "actor", actors);
 	else
 		json_decref(actors);
-	json_object_set_new_nocheck(ctx, "jsonld", json_string_nocheck(cat_jsonld(a, ld)));
+	tv_set_str(ctx, "jsonld", cat_jsonld(a, ld));
 	json_decref(ld);
 	playback_player(app, req, resp, ctx, r, 0, VC_PLAYER);
 

@@ -183,9 +183,10 @@ test_page_ld(struct arena *a)
 {
 	struct config cfg = {.site_name = "Rock & Roll </script>", .base_url = "https://example.test"};
 	struct app app = {.cfg = &cfg};
-	json_t *items = json_pack("[{s:s}, {s:s}, {s:s}]", "href", "/videos/a", "title", "no href",
+	json_t *items_json = json_pack("[{s:s}, {s:s}, {s:s}]", "href", "/videos/a", "title", "no href",
 	    "href", "/videos/b\"<\xe2\x80\xa8");
-	json_t *ctx = json_object();
+	const struct tval *items = tv_from_json(a, items_json);
+	struct tval *ctx = tv_obj(a);
 	cat_page_ld(ctx, &app, a, "CollectionPage", "Tom & \"Jerry\" </script>", "/collections/x?sort=views", items);
 	json_t *want = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:i, s:[{s:s, s:i, s:s}, {s:s, s:i, s:s}]}}",
 	    "@context", "https://schema.org", "@type", "CollectionPage", "name", "Tom & \"Jerry\" </script>",
@@ -194,27 +195,25 @@ test_page_ld(struct arena *a)
 	    "mainEntity", "@type", "ItemList", "numberOfItems", 2, "itemListElement",
 	    "@type", "ListItem", "position", 1, "url", "https://example.test/videos/a",
 	    "@type", "ListItem", "position", 2, "url", "https://example.test/videos/b\"<\xe2\x80\xa8");
-	T_STREQ("page_ld: the bytes of the dumped tree", json_string_value(json_object_get(ctx, "jsonld")),
+	T_STREQ("page_ld: the bytes of the dumped tree", tv_string(tv_get(ctx, "jsonld")),
 	    cat_jsonld(a, want));
 	json_decref(want);
-	json_decref(ctx);
 
-	ctx = json_object();
+	ctx = tv_obj(a);
 	cat_page_ld(ctx, &app, a, "WebSite", "Marquee", "/", NULL);
 	want = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}", "@context", "https://schema.org",
 	    "@type", "WebSite", "name", "Marquee", "url", "https://example.test/", "potentialAction",
 	    "@type", "SearchAction", "target", "https://example.test/search?q={search_term_string}",
 	    "query-input", "required name=search_term_string");
-	T_STREQ("page_ld: WebSite has the search box", json_string_value(json_object_get(ctx, "jsonld")),
+	T_STREQ("page_ld: WebSite has the search box", tv_string(tv_get(ctx, "jsonld")),
 	    cat_jsonld(a, want));
 	json_decref(want);
-	json_decref(ctx);
 
-	ctx = json_pack("{s:s}", "jsonld", "{}");
+	ctx = tv_obj(a);
+	tv_set_str(ctx, "jsonld", "{}");
 	cat_page_ld(ctx, &app, a, "WebPage", "x", "/x", items);
-	T_STREQ("page_ld: a handler's own JSON-LD is kept", json_string_value(json_object_get(ctx, "jsonld")), "{}");
-	json_decref(ctx);
-	json_decref(items);
+	T_STREQ("page_ld: a handler's own JSON-LD is kept", tv_string(tv_get(ctx, "jsonld")), "{}");
+	json_decref(items_json);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "json_alloc.h"
 #include "log.h"
+#include "tval.h"
 #include "util.h"
 #include "xxh64.h"
 
@@ -244,6 +245,74 @@ test_xxh64(void)
 	T_CHECK("xxh64 unaligned", xxh64(shifted + 1, 100, 0) == 0x9ddada11d3dc2d8fULL);
 }
 
+/* Template values: members replaced in place, lists past their first
+ * array, strings borrowed or copied, JSON turned into values. */
+static void
+test_tval(void)
+{
+	struct arena *a = arena_new();
+	struct tval *o = tv_obj(a);
+	tv_set_str(o, "a", "one");
+	tv_set_int(o, "b", 2);
+	tv_set_str(o, "a", "uno");
+	T_CHECK("tval: a replaced, not added", tv_len(o) == 2);
+	T_STREQ("tval: a is the new value", tv_string(tv_get(o, "a")), "uno");
+	T_CHECK("tval: b is an integer", tv_get(o, "b")->type == TV_INT && tv_get(o, "b")->u.i == 2);
+	T_CHECK("tval: no c", tv_get(o, "c") == NULL);
+	T_CHECK("tval: a key is its bytes, not a prefix", tv_get(o, "aa") == NULL);
+	tv_setn(o, "x\0y", 3, tv_bool(1));
+	T_CHECK("tval: keys with NUL bytes", tv_getk(o, "x\0y", 3, tval_hash("x\0y", 3)) == tv_bool(1)
+	        && tv_get(o, "x") == NULL);
+	tv_set_str(o, "n", NULL);
+	T_CHECK("tval: a NULL string is null", tv_get(o, "n") == tv_null());
+	T_CHECK("tval: members only of objects", tv_get(tv_str(a, "s"), "a") == NULL && tv_get(NULL, "a") == NULL);
+
+	char local[8] = "copied";
+	tv_set_copy(o, "c", local, 6);
+	tv_set_strn(o, "d", local, 3);
+	memcpy(local, "XXXXXX", 6);
+	T_CHECK("tval: tv_set_copy copies", memcmp(tv_string(tv_get(o, "c")), "copied", 6) == 0);
+	T_CHECK("tval: tv_set_strn borrows", tv_get(o, "d")->n == 3 && memcmp(tv_string(tv_get(o, "d")), "XXX", 3) == 0);
+	T_STREQ("tval: concat", tv_string(tv_concat(a, "/videos/", "x")), "/videos/x");
+
+	struct tval *l = tv_list(a), *empty = tv_list(a);
+	for (long long i = 0; i < 100; i++)
+		tv_push(l, tv_int(a, i * i));
+	int ok = tv_len(l) == 100;
+	for (size_t i = 0; i < 100; i++)
+		ok &= tv_at(l, i)->u.i == (long long)(i * i);
+	T_CHECK("tval: 100 items in order", ok && tv_at(l, 100) == NULL);
+	tv_set_list(o, "items", l);
+	tv_set_list(o, "none", empty);
+	T_CHECK("tval: has_items for a list with items", tv_get(o, "has_items") == tv_bool(1));
+	T_CHECK("tval: no has_none for an empty list", tv_get(o, "has_none") == NULL && tv_get(o, "none") == empty);
+
+	struct tval *big = tv_obj(a);
+	char keys[40][8];
+	for (int i = 0; i < 40; i++) {
+		snprintf(keys[i], sizeof keys[i], "k%02u", (unsigned)i % 100u);
+		tv_set_int(big, keys[i], i);
+	}
+	ok = tv_len(big) == 40;
+	for (int i = 0; i < 40; i++)
+		ok &= tv_get(big, keys[i]) && tv_get(big, keys[i])->u.i == i;
+	T_CHECK("tval: 40 members found after growth", ok);
+
+	json_t *j = json_loads("{\"s\":\"x\\u0000y\",\"i\":-3,\"r\":1.5,\"t\":true,\"f\":false,"
+	                       "\"z\":null,\"l\":[1,[2]],\"o\":{\"k\":\"v\"}}", JSON_ALLOW_NUL, NULL);
+	struct tval *v = tv_from_json(a, j);
+	T_CHECK("tval: JSON string with its length", tv_get(v, "s")->type == TV_STR && tv_get(v, "s")->n == 3);
+	T_CHECK("tval: JSON integer", tv_get(v, "i")->type == TV_INT && tv_get(v, "i")->u.i == -3);
+	T_CHECK("tval: JSON real", tv_get(v, "r")->type == TV_REAL && tv_get(v, "r")->u.d == 1.5);
+	T_CHECK("tval: JSON true, false, null", tv_get(v, "t") == tv_bool(1) && tv_get(v, "f") == tv_bool(0)
+	        && tv_get(v, "z") == tv_null());
+	T_CHECK("tval: JSON nested list", tv_len(tv_get(v, "l")) == 2 && tv_len(tv_at(tv_get(v, "l"), 1)) == 1);
+	T_STREQ("tval: JSON nested object", tv_string(tv_get(tv_get(v, "o"), "k")), "v");
+	T_CHECK("tval: JSON NULL is null", tv_from_json(a, NULL) == tv_null());
+	json_decref(j);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -254,5 +323,6 @@ main(void)
 	test_buf_arena();
 	test_json_alloc();
 	test_xxh64();
+	test_tval();
 	return t_done("test_core");
 }

@@ -14,12 +14,24 @@
 
 #include <jansson.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "ctl/ctl.h"
 #include "t.h"
 #include "tmpl.h"
+#include "tval.h"
 
 static char err[512];
+static struct arena *values_arena;
+
+/* j as template values (kept until the end of the test: they borrow j). */
+static const struct tval *
+values(const json_t *j)
+{
+	if (values_arena == NULL)
+		values_arena = arena_new();
+	return tv_from_json(values_arena, j);
+}
 
 /* Compile src as "t" in a fresh set; returns the set or NULL (err set). */
 static struct tmpl_set *
@@ -47,7 +59,7 @@ render(const char *src, const char *data)
 	}
 	json_t *ctx = json_loads(data, JSON_DECODE_ANY, NULL);
 	struct buf out = BUF_INIT;
-	tmpl_render(s, "t", ctx, &out);
+	tmpl_render(s, "t", values(ctx), &out);
 	snprintf(res, sizeof res, "%s", out.data ? out.data : "");
 	buf_free(&out);
 	json_decref(ctx);
@@ -202,13 +214,13 @@ test_limits(void)
 	struct buf out = BUF_INIT;
 	tmpl_set_add(s, "self", "x{{>self}}", 10, "self", err, sizeof err);
 	json_t *ctx = json_object();
-	T_CHECK("self-recursive partial renders", tmpl_render(s, "self", ctx, &out) == 0);
+	T_CHECK("self-recursive partial renders", tmpl_render(s, "self", values(ctx), &out) == 0);
 	T_CHECK("self-recursive partial stops at the depth limit", out.len == TMPL_MAX_DEPTH + 1);
 
 	/* Exponential fan-out stops at the step budget and says so. */
 	tmpl_set_add(s, "fan", "{{>fan}}{{>fan}}", 16, "fan", err, sizeof err);
 	buf_reset(&out);
-	T_CHECK("fan-out partials hit the step limit", tmpl_render(s, "fan", ctx, &out) == 1);
+	T_CHECK("fan-out partials hit the step limit", tmpl_render(s, "fan", values(ctx), &out) == 1);
 
 	/* A list iterated inside itself 40 deep: 2^40 iterations, stopped. */
 	char loop[40 * 14 + 8];
@@ -221,7 +233,7 @@ test_limits(void)
 	tmpl_set_add(s, "loop", loop, strlen(loop), "loop", err, sizeof err);
 	json_t *lctx = json_loads("{\"l\":[1,2]}", 0, NULL);
 	buf_reset(&out);
-	T_CHECK("nested loops hit the step limit", tmpl_render(s, "loop", lctx, &out) == 1);
+	T_CHECK("nested loops hit the step limit", tmpl_render(s, "loop", values(lctx), &out) == 1);
 	T_CHECK("output cut short, not runaway", out.len <= TMPL_MAX_STEPS);
 
 	/* Blocks overriding themselves recurse only to the depth limit. */
@@ -229,7 +241,7 @@ test_limits(void)
 	const char *selfblock = "{{<pb}}{{$x}}y{{$x}}{{/x}}{{/x}}{{/pb}}";
 	tmpl_set_add(s, "sb", selfblock, strlen(selfblock), "sb", err, sizeof err);
 	buf_reset(&out);
-	T_CHECK("self-nested block renders", tmpl_render(s, "sb", ctx, &out) == 0);
+	T_CHECK("self-nested block renders", tmpl_render(s, "sb", values(ctx), &out) == 0);
 	T_CHECK("self-nested block bounded", out.len > 0 && out.len <= TMPL_MAX_DEPTH);
 
 	/* Indentation is capped, so deep standalone partials cannot make every
@@ -240,12 +252,12 @@ test_limits(void)
 	tmpl_set_add(s, "two", "a\nb\n", 4, "two", err, sizeof err);
 	tmpl_set_add(s, "wide", wide, strlen(wide), "wide", err, sizeof err);
 	buf_reset(&out);
-	tmpl_render(s, "wide", ctx, &out);
+	tmpl_render(s, "wide", values(ctx), &out);
 	T_STREQ("indentation beyond the cap is not added", out.data, "a\nb\n");
 	free(wide);
 	tmpl_set_add(s, "ind", "  {{>two}}\n", 11, "ind", err, sizeof err);
 	buf_reset(&out);
-	tmpl_render(s, "ind", ctx, &out);
+	tmpl_render(s, "ind", values(ctx), &out);
 	T_STREQ("indentation within the cap is added", out.data, "  a\n  b\n");
 
 	json_decref(lctx);
@@ -263,11 +275,11 @@ test_registry(void)
 	json_t *ctx = json_loads("{\"path\":\"../../etc/passwd\"}", 0, NULL);
 	struct buf out = BUF_INIT;
 	buf_puts(&out, "prefix:");
-	T_CHECK("render ok", tmpl_render(s, "t", ctx, &out) == 0);
+	T_CHECK("render ok", tmpl_render(s, "t", values(ctx), &out) == 0);
 	T_STREQ("paths in tags and data are names only", out.data, "prefix:[][][]");
 
 	size_t before = out.len;
-	T_CHECK("unknown template is -1", tmpl_render(s, "nope", ctx, &out) == -1);
+	T_CHECK("unknown template is -1", tmpl_render(s, "nope", values(ctx), &out) == -1);
 	T_CHECK("unknown template appends nothing", out.len == before);
 
 	T_CHECK("has t", tmpl_set_has(s, "t"));
@@ -275,7 +287,7 @@ test_registry(void)
 	T_CHECK("replace by name", tmpl_set_add(s, "t", "new", 3, "t", err, sizeof err) == 0);
 	T_CHECK("failed add keeps the old one", tmpl_set_add(s, "t", "{{#", 3, "t", err, sizeof err) == -1);
 	buf_reset(&out);
-	tmpl_render(s, "t", ctx, &out);
+	tmpl_render(s, "t", values(ctx), &out);
 	T_STREQ("replaced template renders", out.data, "new");
 
 	/* Many names: the table grows and every name stays reachable. */
@@ -289,7 +301,7 @@ test_registry(void)
 		char name[16];
 		snprintf(name, sizeof name, "n%d", i);
 		buf_reset(&out);
-		all &= tmpl_render(s, name, ctx, &out) == 0 && strcmp(out.data, name) == 0;
+		all &= tmpl_render(s, name, values(ctx), &out) == 0 && strcmp(out.data, name) == 0;
 	}
 	T_CHECK("300 templates all found", all);
 
@@ -333,7 +345,7 @@ test_load_dir(void)
 		T_CHECK("load_dir skips other files", !tmpl_set_has(s, "notes"));
 		json_t *ctx = json_loads("{\"name\":\"A&B\"}", 0, NULL);
 		struct buf out = BUF_INIT;
-		tmpl_render(s, "page", ctx, &out);
+		tmpl_render(s, "page", values(ctx), &out);
 		T_STREQ("layout with blocks and an indented partial", out.data,
 		        "<title>A&amp;B</title>\n<main>\n  <p>\n    <b>A&amp;B</b>\n    <i>card</i>\n  </p>\n</main>\n");
 		/* An empty slot written on one line keeps that line's newline
@@ -341,7 +353,7 @@ test_load_dir(void)
 		const char *oneline = "<main>\n  {{$content}}{{/content}}\n</main>\n";
 		tmpl_set_add(s, "layout", oneline, strlen(oneline), "l", err, sizeof err);
 		buf_reset(&out);
-		tmpl_render(s, "page", ctx, &out);
+		tmpl_render(s, "page", values(ctx), &out);
 		T_STREQ("one-line slot keeps its newline", out.data,
 		        "<main>\n  <p>\n    <b>A&amp;B</b>\n    <i>card</i>\n  </p>\n\n</main>\n");
 		buf_free(&out);
@@ -524,5 +536,6 @@ main(void)
 	test_registry();
 	test_load_dir();
 	test_ctl_render();
+	arena_free(values_arena);
 	return t_done("test_tmpl");
 }

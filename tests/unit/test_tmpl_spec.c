@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "tmpl.h"
 
@@ -74,7 +75,9 @@ run_case(const char *mod, json_t *tc, struct buf *out)
 		print_fail(mod, name, err, "", 0, want);
 	} else {
 		buf_reset(out);
-		tmpl_render(s, main_name, json_object_get(tc, "data"), out);
+		struct arena *a = arena_new();
+		tmpl_render(s, main_name, tv_from_json(a, json_object_get(tc, "data")), out);
+		arena_free(a);
 		ok = out->len == strlen(want) && memcmp(out->data ? out->data : "", want, out->len) == 0;
 		if (ok)
 			printf("PASS: spec/%s/%s\n", mod, name);
