@@ -179,9 +179,11 @@ http_serve_routes(const struct route *table, size_t n, struct app *app, struct a
 	}
 #ifdef MARQUEE_TEST_ROUTES
 	/* Test builds say how many statements the request ran (test_catalog.sh: at most 2 per page). */
-	if (app && app->db)
-		resp_header(resp, "X-Marquee-Queries",
-		    arena_printf(a, "%lu", db_exec_count(app->db) - nexec0));
+	if (app && app->db) {
+		struct buf q = BUF_IN(a);
+		buf_put_i64(&q, (long long)(db_exec_count(app->db) - nexec0));
+		resp_header(resp, "X-Marquee-Queries", q.data);
+	}
 #endif
 	resp_finish(req, resp);
 }

@@ -4,6 +4,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,12 @@ void
 log_set_level(enum log_level lvl)
 {
 	min_level = lvl;
+}
+
+int
+log_enabled(enum log_level lvl)
+{
+	return lvl >= min_level && lvl < LOG__MAX;
 }
 
 int
@@ -69,26 +76,63 @@ log_share(void)
 	return 0;
 }
 
-void
-log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
+/*
+ * This process's id as decimal text.  Kept, because getpid() is a system
+ * call and a worker logs every request; forgotten in the child of every
+ * fork (pthread_atfork), so a worker never stamps its master's id.
+ */
+static char pid_text[24];
+static size_t pid_len;
+
+static void
+forget_pid(void)
 {
-	if (lvl < min_level || lvl >= LOG__MAX)
-		return;
-	char out[LOG_LINE_MAX + 1];   /* out[0]: the newline that ends a torn record */
+	pid_len = 0;
+}
+
+static void
+put_pid(char *dst, size_t *len)
+{
+	static int hooked;   /* 1: forget_pid runs in every child; -1: it could not be registered */
+	if (hooked == 0)
+		hooked = pthread_atfork(NULL, NULL, forget_pid) == 0 ? 1 : -1;
+	if (pid_len == 0 || hooked < 0) {
+		int n = snprintf(pid_text, sizeof pid_text, "%ld", (long)getpid());
+		pid_len = n > 0 ? (size_t)n : 0;
+	}
+	memcpy(dst + *len, pid_text, pid_len);
+	*len += pid_len;
+}
+
+static void
+put_str(char *dst, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(dst + *len, s, n);
+	*len += n;
+}
+
+/* "LEVEL pid=N [rid=ID] " at line; returns its length (far below LOG_LINE_MAX). */
+static size_t
+put_prefix(char *line, enum log_level lvl)
+{
+	size_t len = 0;
+	put_str(line, &len, level_names[lvl]);
+	put_str(line, &len, " pid=");
+	put_pid(line, &len);
+	if (request_id[0]) {
+		put_str(line, &len, " rid=");
+		put_str(line, &len, request_id);
+	}
+	line[len++] = ' ';
+	return len;
+}
+
+/* Finish the record at out + 1 (len bytes of it) and write it. */
+static void
+emit(char *out, size_t len)
+{
 	char *line = out + 1;
-	int n;
-	if (request_id[0])
-		n = snprintf(line, LOG_LINE_MAX, "%s pid=%ld rid=%s ", level_names[lvl],
-		    (long)getpid(), request_id);
-	else
-		n = snprintf(line, LOG_LINE_MAX, "%s pid=%ld ", level_names[lvl], (long)getpid());
-	if (n < 0)
-		return;
-	size_t len = (size_t)n;
-	int m = vsnprintf(line + len, LOG_LINE_MAX - len, fmt, ap);
-	if (m < 0)
-		return;
-	len += (size_t)m;
 	if (len > LOG_LINE_MAX - 2)
 		len = LOG_LINE_MAX - 2;   /* truncated record */
 	/* One record, one line: fold embedded newlines. */
@@ -110,6 +154,34 @@ log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 	if (done == 0 ? lead : done < len && done > (size_t)lead)
 		atomic_store(torn, 1);
 	errno = saved;   /* a failed log write must not disturb the caller */
+}
+
+void
+log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
+{
+	if (lvl < min_level || lvl >= LOG__MAX)
+		return;
+	char out[LOG_LINE_MAX + 1];   /* out[0]: the newline that ends a torn record */
+	char *line = out + 1;
+	size_t len = put_prefix(line, lvl);
+	int m = vsnprintf(line + len, LOG_LINE_MAX - len, fmt, ap);
+	if (m < 0)
+		return;
+	emit(out, len + (size_t)m);
+}
+
+void
+log_text(enum log_level lvl, const char *text, size_t n)
+{
+	if (lvl < min_level || lvl >= LOG__MAX)
+		return;
+	char out[LOG_LINE_MAX + 1];
+	char *line = out + 1;
+	size_t len = put_prefix(line, lvl);
+	if (n > LOG_LINE_MAX - len)
+		n = LOG_LINE_MAX - len;
+	memcpy(line + len, text, n);
+	emit(out, len + n);
 }
 
 void

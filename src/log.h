@@ -8,7 +8,8 @@
  *
  * Format:  LEVEL pid=N [rid=ID] message
  *   e.g.   error pid=812 rid=4f1c... db: query failed: ...
- * Access lines (log_access) use level "access" and key=value fields.
+ * Access lines are info records whose message is "access" and key=value
+ * fields (worker.c).
  *
  * A failed write (disk full, closed pipe) is dropped silently: logging never
  * fails a request.  A record cut short (the disk filled up mid-write) is
@@ -21,6 +22,7 @@
 #define MARQUEE_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_DEBUG,
@@ -34,6 +36,8 @@ enum log_level {
 
 /* Set the minimum level written (default LOG_INFO). */
 void log_set_level(enum log_level lvl);
+/* 1 if records of level lvl are written, else 0: skip building a costly one. */
+int log_enabled(enum log_level lvl);
 
 /* Parse "debug"/"info"/"warn"/"error"; returns 0 and sets *out, or -1. */
 int log_level_parse(const char *s, enum log_level *out);
@@ -52,6 +56,10 @@ int log_share(void);
 void log_msg(enum log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void log_vmsg(enum log_level lvl, const char *fmt, va_list ap);
+/* A record whose message is text[0..n) as it is (no format): for the
+ * access line, written for every request, which the worker builds without
+ * printf. */
+void log_text(enum log_level lvl, const char *text, size_t n);
 
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)

@@ -37,7 +37,7 @@ node(struct arena *a, enum tval_type type)
 {
 	struct tval *v = arena_alloc(a, sizeof *v);
 	v->type = (uint8_t)type;
-	v->n = v->cap = 0;
+	v->n = v->cap = v->bloom = 0;
 	v->arena = NULL;
 	return v;
 }
@@ -127,57 +127,21 @@ room(struct tval *c, void *arr, size_t size)
 }
 
 void
-tv_setn(struct tval *o, const char *key, size_t klen, struct tval *v)
+tv_seth(struct tval *o, const char *key, size_t klen, uint32_t hash, struct tval *v)
 {
 	if (o->type != TV_OBJ)
 		abort();   /* a programming error: only objects have members */
 	if (klen > MAX_COUNT)
-		die_oom("tv_setn");
-	uint32_t h = tval_hash(key, klen);
+		die_oom("tv_seth");
 	struct tval_member *m = o->u.members;
 	for (uint32_t i = 0; i < o->n; i++)
-		if (m[i].hash == h && m[i].klen == klen && tval_key_eq(m[i].key, key, klen)) {
+		if (m[i].hash == hash && m[i].klen == klen && tval_key_eq(m[i].key, key, klen)) {
 			m[i].v = v;
 			return;
 		}
 	o->u.members = m = room(o, m, sizeof *m);
-	m[o->n++] = (struct tval_member){.key = key, .klen = (uint32_t)klen, .hash = h, .v = v};
-}
-
-void
-tv_set(struct tval *o, const char *key, struct tval *v)
-{
-	tv_setn(o, key, strlen(key), v);
-}
-
-void
-tv_set_str(struct tval *o, const char *key, const char *s)
-{
-	tv_set(o, key, tv_str(o->arena, s));
-}
-
-void
-tv_set_strn(struct tval *o, const char *key, const char *s, size_t n)
-{
-	tv_set(o, key, tv_strn(o->arena, s, n));
-}
-
-void
-tv_set_copy(struct tval *o, const char *key, const char *s, size_t n)
-{
-	tv_set(o, key, tv_copy(o->arena, s, n));
-}
-
-void
-tv_set_int(struct tval *o, const char *key, long long i)
-{
-	tv_set(o, key, tv_int(o->arena, i));
-}
-
-void
-tv_set_bool(struct tval *o, const char *key, int b)
-{
-	tv_set(o, key, tv_bool(b));
+	m[o->n++] = (struct tval_member){.key = key, .klen = (uint32_t)klen, .hash = hash, .v = v};
+	o->bloom |= TV_BLOOM_BIT(hash);
 }
 
 void
@@ -191,13 +155,6 @@ tv_set_list(struct tval *o, const char *key, struct tval *list)
 		tv_setn(o, flag, n + 4, tv_bool(1));
 	}
 	tv_set(o, key, list);
-}
-
-struct tval *
-tv_get(const struct tval *o, const char *key)
-{
-	size_t n = strlen(key);
-	return tv_getk(o, key, n, tval_hash(key, n));
 }
 
 void

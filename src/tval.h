@@ -63,6 +63,7 @@ struct tval {
 	uint8_t  type;         /* enum tval_type */
 	uint32_t n;            /* STR: bytes; LIST, OBJ: count */
 	uint32_t cap;          /* LIST, OBJ: room in the array */
+	uint32_t bloom;        /* OBJ: bit hash >> 27 set for each member (TV_BLOOM_BIT) */
 	union {
 		const char          *s;        /* STR: borrowed, n bytes */
 		long long            i;        /* INT */
@@ -73,11 +74,15 @@ struct tval {
 	struct arena *arena;   /* LIST, OBJ: where the array grows */
 };
 
-/* FNV-1a over n bytes: member hashes here and the template registry's. */
+/* FNV-1a over n bytes: member hashes here and the template registry's.
+ * Unrolled so that, for a literal key, the compiler computes the hash. */
 static inline uint32_t
 tval_hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
+#ifdef __GNUC__
+#pragma GCC unroll 16
+#endif
 	for (size_t i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
 		h *= 16777619u;
@@ -107,23 +112,61 @@ struct tval *tv_list(struct arena *a);
 
 /* ---- objects ---- */
 
-/* Set o's member key (borrowed, NUL-terminated) to v, replacing an earlier
- * value under that key.  o must be an object. */
-void tv_set(struct tval *o, const char *key, struct tval *v);
-void tv_setn(struct tval *o, const char *key, size_t klen, struct tval *v);
+/* Set o's member key[0..klen) (borrowed), whose tval_hash is hash, to v,
+ * replacing an earlier value under that key.  o must be an object.  The
+ * inline forms below are what pages call: with a literal key, strlen and
+ * the hash fold to constants when they are compiled. */
+void tv_seth(struct tval *o, const char *key, size_t klen, uint32_t hash, struct tval *v);
+
+static inline void
+tv_setn(struct tval *o, const char *key, size_t klen, struct tval *v)
+{
+	tv_seth(o, key, klen, tval_hash(key, klen), v);
+}
+
+/* key is borrowed and NUL-terminated. */
+static inline void
+tv_set(struct tval *o, const char *key, struct tval *v)
+{
+	tv_setn(o, key, strlen(key), v);
+}
+
 /* Shorthands, all with borrowed keys.  tv_set_str borrows s (NULL: null);
  * tv_set_copy copies s[0..n). */
-void tv_set_str(struct tval *o, const char *key, const char *s);
-void tv_set_strn(struct tval *o, const char *key, const char *s, size_t n);
-void tv_set_copy(struct tval *o, const char *key, const char *s, size_t n);
-void tv_set_int(struct tval *o, const char *key, long long v);
-void tv_set_bool(struct tval *o, const char *key, int b);
+static inline void
+tv_set_str(struct tval *o, const char *key, const char *s)
+{
+	tv_set(o, key, tv_str(o->arena, s));
+}
+
+static inline void
+tv_set_strn(struct tval *o, const char *key, const char *s, size_t n)
+{
+	tv_set(o, key, tv_strn(o->arena, s, n));
+}
+
+static inline void
+tv_set_copy(struct tval *o, const char *key, const char *s, size_t n)
+{
+	tv_set(o, key, tv_copy(o->arena, s, n));
+}
+
+static inline void
+tv_set_int(struct tval *o, const char *key, long long i)
+{
+	tv_set(o, key, tv_int(o->arena, i));
+}
+
+static inline void
+tv_set_bool(struct tval *o, const char *key, int b)
+{
+	tv_set(o, key, tv_bool(b));
+}
+
 /* Set key to list, and "has_KEY" to true when the list is not empty (the
  * templates' guard for a section with a heading). */
 void tv_set_list(struct tval *o, const char *key, struct tval *list);
 
-/* o's member key, or NULL if o is not an object or has no such member. */
-struct tval *tv_get(const struct tval *o, const char *key);
 
 /* a[0..n) == b[0..n) without a call for the short names templates use:
  * memcmp was a quarter of a render when every lookup called it.  Two
@@ -156,18 +199,31 @@ tval_key_eq(const char *a, const char *b, size_t n)
 	return memcmp(a, b, n) == 0;
 }
 
+/* An object's one-word filter of its members' hashes: a name whose bit is
+ * clear is not there, without a scan.  Most lookups that miss (a page-level
+ * name such as `restricted` asked of every card first) end here. */
+#define TV_BLOOM_BIT(hash) (1u << ((hash) >> 27))
+
 /* o's member key[0..klen) whose tval_hash is `hash`, or NULL: the
  * renderer's lookup, inline because a page makes hundreds. */
 static inline struct tval *
 tv_getk(const struct tval *o, const char *key, size_t klen, uint32_t hash)
 {
-	if (o == NULL || o->type != TV_OBJ)
+	if (o == NULL || o->type != TV_OBJ || !(o->bloom & TV_BLOOM_BIT(hash)))
 		return NULL;
 	const struct tval_member *m = o->u.members;
 	for (uint32_t i = 0, n = o->n; i < n; i++)
 		if (m[i].hash == hash && m[i].klen == klen && tval_key_eq(m[i].key, key, klen))
 			return m[i].v;
 	return NULL;
+}
+
+/* o's member key (NUL-terminated), or NULL if o is not an object or has no such member. */
+static inline struct tval *
+tv_get(const struct tval *o, const char *key)
+{
+	size_t n = strlen(key);
+	return tv_getk(o, key, n, tval_hash(key, n));
 }
 
 /* ---- lists ---- */

@@ -132,6 +132,26 @@ log_path(struct arena *a, const char *p)
 	return out;
 }
 
+/* The access line: built with appends, not printf, since every request writes one. */
+static void
+log_access(struct arena *a, const struct response *resp, size_t bytes, long long us)
+{
+	if (!log_enabled(LOG_INFO))
+		return;
+	struct buf b = BUF_IN(a);
+	buf_puts(&b, "access method=");
+	buf_puts(&b, req_method_name(resp->req));
+	buf_puts(&b, " path=");
+	buf_puts(&b, log_path(a, req_path(resp->req)));
+	buf_puts(&b, " status=");
+	buf_put_i64(&b, resp_status(resp));
+	buf_puts(&b, " bytes=");
+	buf_put_i64(&b, (long long)bytes);
+	buf_puts(&b, " us=");
+	buf_put_i64(&b, us);
+	log_text(LOG_INFO, b.data, b.len);
+}
+
 /* Serve the open request; returns the body bytes sent. */
 static size_t
 serve_one(struct app *app, struct fcgi_io *io, struct arena *a, struct response *resp,
@@ -212,9 +232,7 @@ worker_run(struct app *app, struct worker_slot *slot, int listen_fd, pid_t maste
 		}
 		long long t0 = now_us();
 		size_t bytes = serve_one(app, io, a, &resp, &out, slot);
-		log_info("access method=%s path=%s status=%d bytes=%zu us=%lld",
-		    req_method_name(resp.req), log_path(a, req_path(resp.req)),
-		    resp_status(&resp), bytes, now_us() - t0);
+		log_access(a, &resp, bytes, now_us() - t0);
 		log_set_request_id(NULL);
 		served++;
 		slot->served = served;

@@ -3,6 +3,7 @@
  */
 #include "pages/catalog_util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,12 +363,29 @@ cat_col_str(struct arena *a, const PGresult *r, int row, int col)
 	return tv_strn(a, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
 }
 
+/* Decimal digits by hand rather than strtoll (locale, whitespace, bases):
+ * every card reads three numbers.  Like strtoll, it stops at the first
+ * non-digit ("4.5" is 4) and saturates instead of overflowing. */
 long long
 cat_col_ll(const PGresult *r, int row, int col)
 {
 	if (PQgetisnull(r, row, col))
 		return 0;
-	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+	const char *s = PQgetvalue(r, row, col);
+	int neg = *s == '-';
+	s += neg || *s == '+';
+	unsigned long long v = 0, limit = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (limit - d) / 10) {
+			v = limit;
+			break;
+		}
+		v = v * 10 + d;
+	}
+	if (!neg)
+		return (long long)v;
+	return v > (unsigned long long)LLONG_MAX ? LLONG_MIN : -(long long)v;
 }
 
 struct tval *

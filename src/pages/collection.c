@@ -129,9 +129,9 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 	const char *quality = req_str(req, COLLECTION_QUALITY);
 	long long page = req_num(req, COLLECTION_PAGE, 1);
 
-	char offset[24];
-	snprintf(offset, sizeof offset, "%lld", (page - 1) * CAT_PAGE_SIZE);
-	const char *params[3] = {slug, offset, quality};
+	struct buf offset = BUF_IN(a);
+	buf_put_i64(&offset, (page - 1) * CAT_PAGE_SIZE);
+	const char *params[3] = {slug, offset.data, quality};
 	int filtered = quality != NULL;
 	int kind = filtered ? 2 : page > 1;
 	PGresult *r = db_exec(app->db, a, sort_stmt[kind][sort], 2 + filtered, params);
@@ -176,8 +176,16 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 	}
 
 	const char *base = state_url(a, slug, sort, quality);
-	const char *prefix = arena_printf(a, "%s%cpage=", base, strchr(base, '?') ? '&' : '?');
-	const char *path = page > 1 ? arena_printf(a, "%s%lld", prefix, page) : base;
+	struct buf prefix = BUF_IN(a);
+	buf_puts(&prefix, base);
+	buf_puts(&prefix, strchr(base, '?') ? "&page=" : "?page=");
+	const char *path = base;
+	if (page > 1) {
+		struct buf p = BUF_IN(a);
+		buf_append(&p, prefix.data, prefix.len);
+		buf_put_i64(&p, page);
+		path = p.data;
+	}
 	struct tval *ctx = tv_obj(a);
 	tv_set(ctx, "collection", coll);
 	const char *title = page > 1 ? arena_printf(a, "%s, page %lld", name, page) : name;
@@ -185,9 +193,10 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 	tv_set_list(ctx, "videos", videos);
 	tv_set_bool(ctx, "filtered", quality != NULL);
 	add_controls(ctx, a, slug, sort, quality);
-	tv_set(ctx, "pager", pager_values(a, base, prefix, (long)page, (long)pages));
+	tv_set(ctx, "pager", pager_values(a, base, prefix.data, (long)page, (long)pages));
 
-	cat_page_meta(ctx, app, a, title, description, path, "website", banner_ok ? banner : thumb);
+	cat_page_meta(ctx, app, a, title, description, path, "website",
+	    banner_ok ? banner : thumb);
 
 	resp_cache(resp, RESP_CACHE_PUBLIC, HTTP_CACHE_MAX_AGE);
 	return resp_render(app, req, resp, "collection", ctx) == 0 ? 0 : 500;

@@ -2,7 +2,9 @@
  * test_catalog_util.c - the catalog pages' pure helpers (pages/catalog_util.h)
  * and the view buffer (pages/view.h).
  */
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -311,6 +313,105 @@ test_views(struct arena *a)
 	    strlen(batch) == (size_t)VIEW_FLUSH_MAX * 37 + 1 && view_pending() == 0);
 }
 
+/* A one-row result built in memory: values[i] NULL is SQL NULL. */
+static PGresult *
+row_of(int n, const char *const *values)
+{
+	PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	PGresAttDesc cols[16];
+	memset(cols, 0, sizeof cols);
+	for (int i = 0; i < n; i++) {
+		cols[i].name = (char *)"c";
+		cols[i].format = 0;
+		cols[i].typlen = -1;
+		cols[i].atttypmod = -1;
+	}
+	PQsetResultAttrs(r, n, cols);
+	for (int i = 0; i < n; i++)
+		PQsetvalue(r, 0, i, (char *)values[i], values[i] ? (int)strlen(values[i]) : -1);
+	return r;
+}
+
+/* Numbers and cards read from result rows. */
+static void
+test_rows(struct arena *a)
+{
+	const char *nums[] = {"123", "-45", "9223372036854775807", "99999999999999999999",
+	                      "-9223372036854775808", "-99999999999999999999", "4.5", "", NULL, "+7"};
+	PGresult *r = row_of(10, nums);
+	T_CHECK("col_ll: digits", cat_col_ll(r, 0, 0) == 123);
+	T_CHECK("col_ll: negative", cat_col_ll(r, 0, 1) == -45);
+	T_CHECK("col_ll: the largest bigint", cat_col_ll(r, 0, 2) == LLONG_MAX);
+	T_CHECK("col_ll: too large saturates", cat_col_ll(r, 0, 3) == LLONG_MAX);
+	T_CHECK("col_ll: the smallest bigint", cat_col_ll(r, 0, 4) == LLONG_MIN);
+	T_CHECK("col_ll: too small saturates", cat_col_ll(r, 0, 5) == LLONG_MIN);
+	T_CHECK("col_ll: stops at the first non-digit", cat_col_ll(r, 0, 6) == 4);
+	T_CHECK("col_ll: empty is 0", cat_col_ll(r, 0, 7) == 0);
+	T_CHECK("col_ll: NULL is 0", cat_col_ll(r, 0, 8) == 0);
+	T_CHECK("col_ll: a plus sign", cat_col_ll(r, 0, 9) == 7);
+	T_CHECK("col_str: NULL is null", cat_col_str(a, r, 0, 8) == tv_null());
+	T_CHECK("col_str: the text with its length", cat_col_str(a, r, 0, 1)->n == 3);
+	PQclear(r);
+
+	const char *card[] = {"night-drive", "Night & Drive", "/media/t.jpg", "3725", "2026-01-02",
+	                      "1234567", "4.5", "f", "t"};
+	r = row_of(9, card);
+	struct tval *c = cat_card(a, r, 0, 0);
+	T_STREQ("card: href", tv_string(tv_get(c, "href")), "/videos/night-drive");
+	T_STREQ("card: title", tv_string(tv_get(c, "title")), "Night & Drive");
+	T_STREQ("card: thumb", tv_string(tv_get(c, "thumb")), "/media/t.jpg");
+	T_STREQ("card: duration", tv_string(tv_get(c, "duration")), "1:02:05");
+	T_STREQ("card: views", tv_string(tv_get(c, "views")), "1,234,567");
+	T_STREQ("card: rating", tv_string(tv_get(c, "rating")), "4.5");
+	T_STREQ("card: HD without 4K", tv_string(tv_get(c, "quality")), "HD");
+	PQclear(r);
+
+	const char *bare[] = {"x", "X", "javascript:alert(1)", NULL, "2026-01-02", "0", NULL, "f", "f"};
+	r = row_of(9, bare);
+	c = cat_card(a, r, 0, 0);
+	T_CHECK("card: an unsafe thumb is left out", tv_get(c, "thumb") == NULL);
+	T_CHECK("card: no duration, rating or quality", tv_get(c, "duration") == NULL
+	        && tv_get(c, "rating") == NULL && tv_get(c, "quality") == NULL);
+	T_STREQ("card: zero views", tv_string(tv_get(c, "views")), "0");
+	PQclear(r);
+
+	const char *none[] = {NULL, NULL, "", NULL, NULL, NULL, NULL, NULL, NULL};
+	r = row_of(9, none);
+	T_CHECK("card: no slug, no card", cat_card(a, r, 0, 0) == NULL);
+	PQclear(r);
+}
+
+/* json_put_string finds every escape wherever it falls (the 16-byte blocks and the tail). */
+static void
+test_json_offsets(struct arena *a)
+{
+	static const struct { const char *in, *out; } esc[] = {
+		{"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\x01", "\\u0001"}, {"\x1f", "\\u001F"},
+		{"<", "\\u003c"}, {">", "\\u003e"}, {"&", "\\u0026"}, {"\xe2\x80\xa8", "\\u2028"},
+		{"\xe2\x80\xa9", "\\u2029"}, {"\xe2\x80\xa6", "\xe2\x80\xa6"}, {"\x7f", "\x7f"}, {"\xc3\xa9", "\xc3\xa9"},
+	};
+	int ok = 1;
+	for (size_t e = 0; e < sizeof esc / sizeof esc[0]; e++)
+		for (size_t k = 0; k <= 40; k++) {
+			struct buf in = BUF_IN(a), want = BUF_IN(a), got = BUF_IN(a);
+			for (size_t i = 0; i < k; i++)
+				buf_putc(&in, 'a');
+			buf_puts(&in, esc[e].in);
+			buf_puts(&in, "bbbbbbbbbbbbbbbbbbb");
+			buf_putc(&want, '"');
+			for (size_t i = 0; i < k; i++)
+				buf_putc(&want, 'a');
+			buf_puts(&want, esc[e].out);
+			buf_puts(&want, "bbbbbbbbbbbbbbbbbbb\"");
+			json_put_string(&got, in.data, in.len);
+			if (strcmp(got.data, want.data) != 0) {
+				printf("# json offset %zu, escape %zu: %s\n", k, e, got.data);
+				ok = 0;
+			}
+		}
+	T_CHECK("json_put_string: every escape at every offset 0..40", ok);
+}
+
 int
 main(void)
 {
@@ -322,6 +423,8 @@ main(void)
 	test_arrays(a);
 	test_formats(a);
 	test_views(a);
+	test_rows(a);
+	test_json_offsets(a);
 	arena_free(a);
 	return t_done("test_catalog_util");
 }
