@@ -25,6 +25,7 @@
 #include "pages/pages.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -32,6 +33,7 @@
 #include "buf.h"
 #include "db.h"
 #include "http.h"
+#include "log.h"
 #include "pages/catalog_util.h"
 #include "pages/pager.h"
 #include "valid.h"
@@ -69,6 +71,54 @@ static const char *const sort_labels[COLL_SORT__MAX] = {
 static const char *const qualities[] = {COLLECTION_QUALITIES};
 static const char *const quality_labels[] = {"4K", "1080p", "720p", "480p"};
 #define NQUALITY (sizeof qualities / sizeof qualities[0])
+
+/*
+ * Where the first page's statement puts each sort's key: the card column
+ * (catalog_util.h), whether it compares as a number, and whether NULLs come
+ * first (release_date DESC; the others say NULLS LAST).  Column 17 is the id.
+ */
+#define FIRST_ID_COL (8 + CAT_CARD_COLS)
+static const struct {
+	int col, numeric, nulls_first;
+} sort_key[COLL_SORT__MAX] = {
+	[COLL_SORT_NEWEST]   = {8 + 4, 0, 1},
+	[COLL_SORT_VIEWS]    = {8 + 5, 1, 0},
+	[COLL_SORT_RATING]   = {8 + 6, 1, 0},
+	[COLL_SORT_DURATION] = {8 + 3, 1, 0},
+};
+
+/* < 0 if row i sorts before row j by the sort's key (descending), 0 if equal. */
+static int
+key_cmp(const PGresult *r, int i, int j, long long sort)
+{
+	int c = sort_key[sort].col;
+	int ni = PQgetisnull(r, i, c), nj = PQgetisnull(r, j, c);
+	if (ni || nj)
+		return ni == nj ? 0 : (ni ? -1 : 1) * (sort_key[sort].nulls_first ? 1 : -1);
+	const char *a = PQgetvalue(r, i, c), *b = PQgetvalue(r, j, c);
+	if (sort_key[sort].numeric) {
+		double x = strtod(a, NULL), y = strtod(b, NULL);
+		return x > y ? -1 : x < y;
+	}
+	return -strcmp(a, b);   /* ISO dates sort as text */
+}
+
+/*
+ * Are the first page's rows in the order the statement's subquery asks for
+ * (db_stmts.c COLLECTION_FIRST: the key descending, then the id)?  A uuid's
+ * text sorts as the uuid does.
+ */
+static int
+first_rows_ordered(const PGresult *r, long long sort)
+{
+	for (int i = 1, n = PQntuples(r); i < n; i++) {
+		int k = key_cmp(r, i - 1, i, sort);
+		if (k > 0 || (k == 0 && strcmp(PQgetvalue(r, i - 1, FIRST_ID_COL),
+		                               PQgetvalue(r, i, FIRST_ID_COL)) >= 0))
+			return 0;
+	}
+	return 1;
+}
 
 /* Canonical local URL of a state without its page: "/collections/x?sort=views&quality=4k". */
 static char *
@@ -135,6 +185,11 @@ page_collection(struct app *app, struct request *req, struct response *resp)
 	int filtered = quality != NULL;
 	int kind = filtered ? 2 : page > 1;
 	PGresult *r = db_exec(app->db, a, sort_stmt[kind][sort], 2 + filtered, params);
+	if (r != NULL && kind == 0 && !first_rows_ordered(r, sort)) {
+		log_warn("collection %s: the first page's rows came out of order; "
+		    "using the sorting statement (db_stmts.c COLLECTION_FIRST)", slug);
+		r = db_exec(app->db, a, sort_stmt[1][sort], 2, params);
+	}
 	if (r == NULL)
 		return cat_db_error(app);
 	int n = PQntuples(r);
