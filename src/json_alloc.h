@@ -1,12 +1,14 @@
 /*
  * json_alloc.h - jansson's memory in the request arena.
  *
- * A page builds its template context from many small jansson objects (a
- * collection page: about 500) and frees them all at the end of the request.
- * Through malloc that was a fifth of a worker's CPU (allocation, free and
- * the consolidation of freed fast bins).  In the FastCGI program jansson
- * allocates from the bound arena instead: allocation is a bump, json_decref
- * frees nothing, and arena_reset releases everything at once.
+ * A request's jansson values (a JSON body, an API answer, the JSON-LD of a
+ * video or performer page) are many small objects freed together at the
+ * end of the request.  Through malloc that was a fifth of a worker's CPU
+ * when page contexts were jansson trees too (allocation, free and the
+ * consolidation of freed fast bins); they are template values now (tval.h).
+ * In the FastCGI program jansson allocates from the bound arena instead:
+ * allocation is a bump, json_decref frees nothing, and arena_reset releases
+ * everything at once.
  *
  * json_alloc_install() once at program start, before any jansson object
  * exists; then json_alloc_bind(a) makes later allocations come from arena a
