@@ -74,17 +74,20 @@ static const char *const quality_labels[] = {"4K", "1080p", "720p", "480p"};
 
 /*
  * Where the first page's statement puts each sort's key: the card column
- * (catalog_util.h), whether it compares as a number, and whether NULLs come
- * first (release_date DESC; the others say NULLS LAST).  Column 17 is the id.
+ * (catalog_util.h), how it compares, and whether NULLs come first
+ * (release_date DESC; the others say NULLS LAST).  Column 17 is the id.
  */
 #define FIRST_ID_COL (8 + CAT_CARD_COLS)
+enum key_kind { KEY_TEXT, KEY_INT, KEY_DECIMAL };
 static const struct {
-	int col, numeric, nulls_first;
+	int col;
+	enum key_kind kind;
+	int nulls_first;
 } sort_key[COLL_SORT__MAX] = {
-	[COLL_SORT_NEWEST]   = {8 + 4, 0, 1},
-	[COLL_SORT_VIEWS]    = {8 + 5, 1, 0},
-	[COLL_SORT_RATING]   = {8 + 6, 1, 0},
-	[COLL_SORT_DURATION] = {8 + 3, 1, 0},
+	[COLL_SORT_NEWEST]   = {8 + 4, KEY_TEXT, 1},      /* ISO dates sort as text */
+	[COLL_SORT_VIEWS]    = {8 + 5, KEY_INT, 0},
+	[COLL_SORT_RATING]   = {8 + 6, KEY_DECIMAL, 0},
+	[COLL_SORT_DURATION] = {8 + 3, KEY_INT, 0},
 };
 
 /* < 0 if row i sorts before row j by the sort's key (descending), 0 if equal. */
@@ -95,12 +98,19 @@ key_cmp(const PGresult *r, int i, int j, long long sort)
 	int ni = PQgetisnull(r, i, c), nj = PQgetisnull(r, j, c);
 	if (ni || nj)
 		return ni == nj ? 0 : (ni ? -1 : 1) * (sort_key[sort].nulls_first ? 1 : -1);
-	const char *a = PQgetvalue(r, i, c), *b = PQgetvalue(r, j, c);
-	if (sort_key[sort].numeric) {
-		double x = strtod(a, NULL), y = strtod(b, NULL);
+	switch (sort_key[sort].kind) {
+	case KEY_INT: {
+		long long x = cat_col_ll(r, i, c), y = cat_col_ll(r, j, c);
 		return x > y ? -1 : x < y;
 	}
-	return -strcmp(a, b);   /* ISO dates sort as text */
+	case KEY_DECIMAL: {
+		double x = strtod(PQgetvalue(r, i, c), NULL), y = strtod(PQgetvalue(r, j, c), NULL);
+		return x > y ? -1 : x < y;
+	}
+	case KEY_TEXT:
+	default:
+		return -strcmp(PQgetvalue(r, i, c), PQgetvalue(r, j, c));
+	}
 }
 
 /*
